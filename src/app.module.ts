@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CarnetConfig } from './config/configuration';
+import { Database } from './database/database';
+import { DatabaseModule } from './database/database.module';
+import { HealthController } from './health.controller';
+import { AccountsModule } from './modules/accounts/accounts.module';
+import { ContactsModule } from './modules/contacts/contacts.module';
+import { FieldsModule } from './modules/fields/fields.module';
+
+function requestId(request: IncomingMessage, response: ServerResponse): string {
+  const given = request.headers['x-request-id'];
+  const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+  response.setHeader('X-Request-Id', id);
+  return id;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(database: Database, config: CarnetConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: requestId,
+            redact: ['req.headers.authorization'],
+            customSuccessMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
+          },
+        }),
+        DatabaseModule.forRoot(database, config),
+        AccountsModule,
+        FieldsModule,
+        ContactsModule,
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

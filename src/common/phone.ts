@@ -1,0 +1,28 @@
+import { CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+export interface PhoneReading {
+  /** E.164 form, e.g. +33612345678. */
+  e164: string;
+  /** False when the number is valid but not a mobile line (a landline, say). */
+  isMobile: boolean;
+}
+
+/**
+ * Reads a phone number written nationally (`06 12 34 56 78`, or `612345678` when a spreadsheet
+ * dropped the leading zero) or internationally (`+33 6…`, `0033 6…`) in E.164. Undefined when
+ * it is not a valid number.
+ */
+export function readPhone(raw: string, defaultCountry: string): PhoneReading | undefined {
+  const compact = raw.replace(/[\s.\-()/]/g, '');
+  if (compact === '') return undefined;
+  const international = compact.startsWith('00') ? `+${compact.slice(2)}` : compact;
+  const country = defaultCountry as CountryCode;
+  let parsed = parsePhoneNumberFromString(international, country);
+  if ((!parsed || !parsed.isValid()) && /^\d+$/.test(international) && !international.startsWith('0')) {
+    // A number typed in a spreadsheet cell loses its leading trunk zero: try it back.
+    parsed = parsePhoneNumberFromString(`0${international}`, country);
+  }
+  if (!parsed || !parsed.isValid()) return undefined;
+  const type = parsed.getType();
+  return { e164: parsed.number, isMobile: type === undefined || type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE' };
+}

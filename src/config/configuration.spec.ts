@@ -1,0 +1,23 @@
+import { readConfig } from './configuration';
+
+describe('readConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = readConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.maxUploadBytes).toBe(200 * 1024 * 1024);
+    expect(config.dataDir.endsWith('/data')).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT must be a whole number/],
+    [{ PORT: '70000' }, /PORT must be between/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres/],
+    [{ MAX_UPLOAD_MB: '0' }, /MAX_UPLOAD_MB must be between/],
+    [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 16/],
+    [{ SECRET_KEY: 'short' }, /SECRET_KEY must be at least 32/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+  ])('rejects %j naming the variable', (env, message) => {
+    expect(() => readConfig(env)).toThrow(message);
+  });
+});

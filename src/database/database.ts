@@ -1,0 +1,40 @@
+import { DataSource } from 'typeorm';
+import { CarnetConfig } from '../config/configuration';
+import { dataSourceOptions } from './data-source-options';
+import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { runMigrationsLocked } from './migration-runner';
+import { configurePgTypes } from './pg-types';
+
+export interface Database {
+  dataSource: DataSource;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/** Connects to DATABASE_URL, or to an embedded PGlite in DATA_DIR, then applies migrations. */
+export async function openDatabase(config: Pick<CarnetConfig, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+  configurePgTypes();
+  let embedded: EmbeddedPostgres | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedPostgres(config.dataDir);
+    url = embedded.url;
+  }
+  const dataSource = new DataSource(dataSourceOptions(url, embedded !== undefined));
+  try {
+    await dataSource.initialize();
+    await runMigrationsLocked(dataSource);
+  } catch (error) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded?.stop();
+    throw error;
+  }
+  return {
+    dataSource,
+    embedded: embedded !== undefined,
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity()
+export class Account {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  name: string;
+
+  @Index('account_login_key', { unique: true })
+  @Column('text')
+  login: string;
+
+  /** SHA-256 of the API key: keys are 256-bit random, so a fast hash is safe and lets us index it. */
+  @Index('account_api_key_hash_key', { unique: true })
+  @Column('text')
+  apiKeyHash: string;
+
+  @Column('text', { default: 'email' })
+  uniquenessKey: 'email' | 'mobile';
+
+  @Column('text', { default: 'FR' })
+  defaultCountry: string;
+
+  @Column('boolean', { default: false })
+  allowDuplicates: boolean;
+
+  @Column('text', { default: 'Europe/Paris' })
+  timezone: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,109 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { CarnetConfig } from '../../config/configuration';
+import { CARNET_CONFIG } from '../../database/database.module';
+import { AccountContext } from '../../common/auth.decorators';
+import { BadRequest, Conflict, DomainError, NotFound, Unauthorized } from '../../common/errors';
+import { ContactsService } from '../contacts/contacts.service';
+import { isSettingName, readSettingsPatch, unknownSettingMessage } from './account-settings';
+import { AccountsRepository } from './accounts.repository';
+import { hashApiKey, newApiKey, parseAuthorization, sameHash } from './api-key';
+import { AccountCreatedDto, CreateAccountDto, SettingsDto } from './dto/account.dto';
+
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly accounts: AccountsRepository,
+    private readonly contacts: ContactsService,
+    @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
+  ) {}
+
+  /** Checks `Authorization: Bearer $ADMIN_TOKEN`; admin routes are disabled when ADMIN_TOKEN is unset. */
+  checkAdmin(header: string | undefined): void {
+    if (!this.config.adminToken) {
+      throw new DomainError(HttpStatus.FORBIDDEN, 'AdminDisabled', 'Admin endpoints are disabled: set ADMIN_TOKEN');
+    }
+    const credentials = parseAuthorization(header);
+    if (
+      credentials?.kind !== 'bearer' ||
+      !sameHash(hashApiKey(credentials.token), hashApiKey(this.config.adminToken))
+    ) {
+      throw new Unauthorized('Send Authorization: Bearer <ADMIN_TOKEN> to use admin endpoints');
+    }
+  }
+
+  /** Resolves Basic `login:apiKey` or Bearer `apiKey` to the account it belongs to. */
+  async authenticate(header: string | undefined): Promise<AccountContext> {
+    const credentials = parseAuthorization(header);
+    if (!credentials) {
+      throw new Unauthorized('Authenticate with HTTP Basic (login:apiKey) or Authorization: Bearer <apiKey>');
+    }
+    const account =
+      credentials.kind === 'bearer'
+        ? await this.accounts.findByKeyHash(hashApiKey(credentials.token))
+        : await this.accounts.findByLogin(credentials.login);
+    const presented = credentials.kind === 'bearer' ? credentials.token : credentials.apiKey;
+    if (!account || !sameHash(account.apiKeyHash, hashApiKey(presented))) {
+      throw new Unauthorized('Unknown login or API key');
+    }
+    const { id, login, uniquenessKey, defaultCountry, allowDuplicates, timezone } = account;
+    return { id, login, uniquenessKey, defaultCountry, allowDuplicates, timezone };
+  }
+
+  async create(dto: CreateAccountDto): Promise<AccountCreatedDto> {
+    const login = dto.login ?? `${slug(dto.name)}-${randomBytes(3).toString('hex')}`;
+    if (await this.accounts.loginExists(login)) throw new Conflict('LoginTaken', `Login "${login}" is already taken`);
+    const apiKey = newApiKey();
+    const account = await this.accounts.insert(dto.name, login, hashApiKey(apiKey));
+    return { id: account.id, name: account.name, login: account.login, apiKey };
+  }
+
+  async rotateKey(id: string): Promise<AccountCreatedDto> {
+    const apiKey = newApiKey();
+    const account = isUuid(id) ? await this.accounts.replaceKeyHash(id, hashApiKey(apiKey)) : undefined;
+    if (!account) throw new NotFound('Account', id);
+    return { id: account.id, name: account.name, login: account.login, apiKey };
+  }
+
+  getSetting(account: AccountContext, setting: string): SettingsDto {
+    if (!isSettingName(setting)) throw new BadRequest('UnknownSetting', unknownSettingMessage(setting));
+    return { attributeType: { [setting]: account[setting] } };
+  }
+
+  async updateSettings(account: AccountContext, dto: SettingsDto): Promise<SettingsDto> {
+    const { patch, problems } = readSettingsPatch(dto.attributeType);
+    if (problems.length > 0) {
+      throw new BadRequest(
+        'InvalidSettings',
+        problems.join('; '),
+        problems.map((message) => ({ message })),
+      );
+    }
+    const allowDuplicates = patch.allowDuplicates ?? account.allowDuplicates;
+    if (patch.uniquenessKey && patch.uniquenessKey !== account.uniquenessKey) {
+      await this.contacts.applyUniquenessKey(account.id, patch.uniquenessKey, allowDuplicates);
+    }
+    await this.accounts.updateSettings(account.id, patch);
+    return { attributeType: { ...pickSettings(account), ...patch } };
+  }
+}
+
+function pickSettings(account: AccountContext) {
+  const { uniquenessKey, defaultCountry, allowDuplicates, timezone } = account;
+  return { uniquenessKey, defaultCountry, allowDuplicates, timezone };
+}
+
+function slug(name: string): string {
+  const base = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 24);
+  return base || 'account';
+}
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

@@ -1,0 +1,45 @@
+import { Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Contact } from './contact.entity';
+
+/** What happened to a contact, when, and through which API call, import or event. */
+@Entity()
+@Index('contact_history_contact_idx', ['accountId', 'contactId', 'id'])
+export class ContactHistory {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: number;
+
+  @Column('uuid')
+  accountId: string;
+
+  @ManyToOne(() => Contact, { onDelete: 'CASCADE', nullable: false })
+  contact: Contact;
+
+  @Column('bigint')
+  contactId: number;
+
+  /** creation | update | group | anonymisation | event */
+  @Column('text')
+  type: string;
+
+  /** The fields or group concerned, comma-separated. */
+  @Column('text')
+  object: string;
+
+  @Column('text')
+  title: string;
+
+  /** api | import | event | purge */
+  @Column('text')
+  source: string;
+
+  /** The import (or other operation) that made the change, when there is one. */
+  @Column('bigint', { nullable: true })
+  operationId: number | null;
+
+  /** When the change happened (an event's own time); `loggedAt` is when it was recorded. */
+  @Column('timestamptz')
+  happenedAt: Date;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  loggedAt: Date;
+}

@@ -1,0 +1,132 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { AccountContext, CurrentAccount } from '../../common/auth.decorators';
+import { idParam } from '../../common/validation';
+import { ContactsService } from './contacts.service';
+import {
+  AnonymisedContactDto,
+  BulkContactWriteResultDto,
+  ContactDataDto,
+  ContactHistoryDto,
+  ContactHistoryQueryDto,
+  ContactListQueryDto,
+  ContactPageDto,
+  ContactWriteDto,
+  ContactWriteResultDto,
+} from './dto/contact.dto';
+
+const historySize = new ParseIntPipe();
+
+@ApiTags('contacts')
+@ApiBasicAuth()
+@ApiBearerAuth()
+@Controller()
+export class ContactsController {
+  constructor(private readonly contacts: ContactsService) {}
+
+  /** Creates a contact, or updates the one with this key. */
+  @Post('contact/attribute')
+  upsertContact(
+    @CurrentAccount() account: AccountContext,
+    @Body() dto: ContactWriteDto,
+  ): Promise<ContactWriteResultDto> {
+    return this.contacts.write(account, dto, 'upsert');
+  }
+
+  /** Updates an existing contact (404 when the key is unknown). */
+  @Put('contact/attribute')
+  updateContact(
+    @CurrentAccount() account: AccountContext,
+    @Body() dto: ContactWriteDto,
+  ): Promise<ContactWriteResultDto> {
+    return this.contacts.write(account, dto, 'update');
+  }
+
+  /** Reads a contact by its key (email or mobile). */
+  @Get('contact/attribute/:contactKey')
+  getContact(
+    @CurrentAccount() account: AccountContext,
+    @Param('contactKey') contactKey: string,
+  ): Promise<ContactDataDto> {
+    return this.contacts.getByKey(account, contactKey);
+  }
+
+  /** Reads a contact by its id. */
+  @Get('contact/attributebycid/:id')
+  getContactById(@CurrentAccount() account: AccountContext, @Param('id', idParam) id: number): Promise<ContactDataDto> {
+    return this.contacts.getById(account, id);
+  }
+
+  /** Deletes a contact by its key; its opt-outs are kept as suppression records. */
+  @Delete('contact/attribute/:contactKey')
+  @HttpCode(204)
+  deleteContact(@CurrentAccount() account: AccountContext, @Param('contactKey') contactKey: string): Promise<void> {
+    return this.contacts.deleteByKey(account, contactKey);
+  }
+
+  /** Deletes a contact by its id; its opt-outs are kept as suppression records. */
+  @Delete('contact/attributebycid/:id')
+  @HttpCode(204)
+  deleteContactById(@CurrentAccount() account: AccountContext, @Param('id', idParam) id: number): Promise<void> {
+    return this.contacts.deleteById(account, id);
+  }
+
+  /** Creates or updates up to 500 contacts; each item gets its own result. */
+  @Post('contacts/attribute')
+  @ApiBody({ type: [ContactWriteDto] })
+  upsertContacts(
+    @CurrentAccount() account: AccountContext,
+    @Body() items: unknown,
+  ): Promise<BulkContactWriteResultDto> {
+    return this.contacts.writeMany(account, items, 'upsert');
+  }
+
+  /** Updates up to 500 existing contacts; each item gets its own result. */
+  @Put('contacts/attribute')
+  @ApiBody({ type: [ContactWriteDto] })
+  updateContacts(
+    @CurrentAccount() account: AccountContext,
+    @Body() items: unknown,
+  ): Promise<BulkContactWriteResultDto> {
+    return this.contacts.writeMany(account, items, 'update');
+  }
+
+  /** The latest `size` history entries of a contact. */
+  @Get('contact/history/:contactKey/:size')
+  getContactHistory(
+    @CurrentAccount() account: AccountContext,
+    @Param('contactKey') contactKey: string,
+    @Param('size', historySize) size: number,
+  ): Promise<ContactHistoryDto> {
+    return this.contacts.history(account, contactKey, Math.min(Math.max(size, 1), 1000));
+  }
+
+  /** The history of a contact, the key sent in the body. */
+  @Post('contact/history')
+  @HttpCode(200)
+  searchContactHistory(
+    @CurrentAccount() account: AccountContext,
+    @Body() dto: ContactHistoryQueryDto,
+  ): Promise<ContactHistoryDto> {
+    return this.contacts.history(account, dto.contactKey, dto.size ?? 50);
+  }
+
+  /** Lists contacts by id, a page at a time, with optional filters. */
+  @Get('contacts')
+  listContacts(
+    @CurrentAccount() account: AccountContext,
+    @Query() query: ContactListQueryDto,
+  ): Promise<ContactPageDto> {
+    return this.contacts.list(account, query);
+  }
+
+  /** GDPR erasure: blanks the contact's personal data, keeping only its suppression hashes. */
+  @Post('contacts/:id/anonymise')
+  @HttpCode(200)
+  anonymiseContact(
+    @CurrentAccount() account: AccountContext,
+    @Param('id', idParam) id: number,
+  ): Promise<AnonymisedContactDto> {
+    return this.contacts.anonymise(account, id);
+  }
+}

@@ -1,0 +1,222 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { ContactRow } from './contact-attributes';
+
+export interface HistoryEntry {
+  contactId: number;
+  type: string;
+  object: string;
+  title: string;
+  source: string;
+  operationId?: number | null;
+  happenedAt?: Date;
+}
+
+export interface HistoryRow {
+  id: number;
+  type: string;
+  object: string;
+  title: string;
+  source: string;
+  operationId: number | null;
+  happenedAt: Date;
+  loggedAt: Date;
+}
+
+export interface SuppressionRow {
+  channel: 'email' | 'sms';
+  optIn: string | null;
+  status: string | null;
+  reason: string | null;
+}
+
+export interface ContactFilters {
+  email?: string;
+  mobile?: string;
+  groupId?: number;
+  updatedSince?: Date;
+  afterId?: number;
+  limit: number;
+}
+
+const column = (name: string) => `"${name.replace(/"/g, '')}"`;
+
+@Injectable()
+export class ContactsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async findByKey(accountId: string, uniqueKey: string, em: EntityManager = this.db.manager, lock = false) {
+    const rows: ContactRow[] = await em.query(
+      `SELECT * FROM contact WHERE account_id = $1 AND unique_key = $2 ${lock ? 'FOR UPDATE' : ''}`,
+      [accountId, uniqueKey],
+    );
+    return rows[0];
+  }
+
+  async findById(accountId: string, id: number, em: EntityManager = this.db.manager, lock = false) {
+    const rows: ContactRow[] = await em.query(
+      `SELECT * FROM contact WHERE account_id = $1 AND id = $2 ${lock ? 'FOR UPDATE' : ''}`,
+      [accountId, id],
+    );
+    return rows[0];
+  }
+
+  async insert(
+    em: EntityManager,
+    accountId: string,
+    uniqueKey: string | null,
+    columns: Record<string, unknown>,
+    fields: Record<string, unknown>,
+  ): Promise<ContactRow> {
+    const names = Object.keys(columns);
+    const placeholders = names.map((_, i) => `$${i + 4}`);
+    const rows: ContactRow[] = await em.query(
+      `INSERT INTO contact (account_id, unique_key, fields${names.map((n) => `, ${column(n)}`).join('')})
+       VALUES ($1, $2, jsonb_strip_nulls($3::jsonb)${placeholders.map((p) => `, ${p}`).join('')}) RETURNING *`,
+      [accountId, uniqueKey, JSON.stringify(fields), ...names.map((n) => columns[n])],
+    );
+    return rows[0];
+  }
+
+  /** One UPDATE … RETURNING: built-in columns replaced, custom values merged (null removes one). */
+  async update(
+    em: EntityManager,
+    accountId: string,
+    id: number,
+    uniqueKey: string | null,
+    columns: Record<string, unknown>,
+    fields: Record<string, unknown>,
+  ): Promise<ContactRow> {
+    const names = Object.keys(columns);
+    const assignments = names.map((n, i) => `, ${column(n)} = $${i + 5}`).join('');
+    const [rows] = await em.query<[ContactRow[], number]>(
+      `UPDATE contact SET unique_key = $3, fields = jsonb_strip_nulls(fields || $4::jsonb), updated_at = now()${assignments}
+       WHERE account_id = $1 AND id = $2 RETURNING *`,
+      [accountId, id, uniqueKey, JSON.stringify(fields), ...names.map((n) => columns[n])],
+    );
+    return rows[0];
+  }
+
+  async delete(em: EntityManager, accountId: string, id: number): Promise<void> {
+    await em.query('DELETE FROM contact WHERE account_id = $1 AND id = $2', [accountId, id]);
+  }
+
+  /** Blanks every personal column and custom value; the row stays so counts and history ids hold. */
+  async anonymise(em: EntityManager, accountId: string, id: number, personalColumns: string[]): Promise<void> {
+    await em.query(
+      `UPDATE contact SET unique_key = NULL, fields = '{}'::jsonb, anonymised_at = now(), updated_at = now()
+       ${personalColumns.map((c) => `, ${column(c)} = NULL`).join('')} WHERE account_id = $1 AND id = $2`,
+      [accountId, id],
+    );
+    await em.query('DELETE FROM group_member WHERE account_id = $1 AND contact_id = $2', [accountId, id]);
+  }
+
+  async list(accountId: string, filters: ContactFilters): Promise<ContactRow[]> {
+    const where = ['c.account_id = $1', 'c.id > $2'];
+    const params: unknown[] = [accountId, filters.afterId ?? 0];
+    const add = (clause: string, value: unknown) => {
+      params.push(value);
+      where.push(clause.replace('?', `$${params.length}`));
+    };
+    if (filters.email !== undefined) add('c.email = ?', filters.email);
+    if (filters.mobile !== undefined) add('c.mobile = ?', filters.mobile);
+    if (filters.updatedSince !== undefined) add('c.updated_at >= ?', filters.updatedSince);
+    if (filters.groupId !== undefined) {
+      add('EXISTS (SELECT 1 FROM group_member m WHERE m.contact_id = c.id AND m.group_id = ?)', filters.groupId);
+    }
+    params.push(filters.limit);
+    return this.db.query(
+      `SELECT c.* FROM contact c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  async addHistory(em: EntityManager, accountId: string, entries: HistoryEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await em.query(
+      `INSERT INTO contact_history (account_id, contact_id, type, object, title, source, operation_id, happened_at)
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::timestamptz[])`,
+      [
+        accountId,
+        entries.map((e) => e.contactId),
+        entries.map((e) => e.type),
+        entries.map((e) => e.object),
+        entries.map((e) => e.title),
+        entries.map((e) => e.source),
+        entries.map((e) => e.operationId ?? null),
+        entries.map((e) => e.happenedAt ?? new Date()),
+      ],
+    );
+  }
+
+  listHistory(accountId: string, contactId: number, size: number): Promise<HistoryRow[]> {
+    return this.db.query(
+      `SELECT id, type, object, title, source, operation_id AS "operationId", happened_at AS "happenedAt",
+              logged_at AS "loggedAt"
+       FROM contact_history WHERE account_id = $1 AND contact_id = $2 ORDER BY id DESC LIMIT $3`,
+      [accountId, contactId, size],
+    );
+  }
+
+  async countHistory(accountId: string, contactId: number): Promise<number> {
+    const rows: { count: number }[] = await this.db.query(
+      'SELECT count(*)::int AS count FROM contact_history WHERE account_id = $1 AND contact_id = $2',
+      [accountId, contactId],
+    );
+    return rows[0].count;
+  }
+
+  async findSuppressions(
+    em: EntityManager,
+    accountId: string,
+    hashes: { channel: string; hash: string }[],
+  ): Promise<SuppressionRow[]> {
+    if (hashes.length === 0) return [];
+    return em.query<SuppressionRow[]>(
+      `SELECT channel, opt_in AS "optIn", status, reason FROM suppression
+       WHERE account_id = $1 AND (channel, key_hash) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+      [accountId, hashes.map((h) => h.channel), hashes.map((h) => h.hash)],
+    );
+  }
+
+  async upsertSuppression(
+    em: EntityManager,
+    accountId: string,
+    entry: SuppressionRow & { hash: string },
+  ): Promise<void> {
+    await em.query(
+      `INSERT INTO suppression (account_id, channel, key_hash, opt_in, status, reason) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (account_id, channel, key_hash) DO UPDATE
+         SET opt_in = EXCLUDED.opt_in, status = EXCLUDED.status, reason = EXCLUDED.reason, updated_at = now()`,
+      [accountId, entry.channel, entry.hash, entry.optIn, entry.status, entry.reason],
+    );
+  }
+
+  /** Re-keys every contact after the account's uniqueness key changes. Returns the values shared by several contacts. */
+  async applyUniquenessKey(accountId: string, key: 'email' | 'mobile', allowDuplicates: boolean): Promise<string[]> {
+    return this.db.transaction(async (em) => {
+      const shared: { value: string }[] = await em.query(
+        `SELECT ${column(key)} AS value FROM contact WHERE account_id = $1 AND ${column(key)} IS NOT NULL
+         GROUP BY 1 HAVING count(*) > 1 LIMIT 5`,
+        [accountId],
+      );
+      if (shared.length > 0 && !allowDuplicates) return shared.map((s) => s.value);
+      await em.query('UPDATE contact SET unique_key = NULL WHERE account_id = $1 AND unique_key IS NOT NULL', [
+        accountId,
+      ]);
+      // The oldest contact of each value keeps the key; later copies stay as duplicates.
+      await em.query(
+        `UPDATE contact c SET unique_key = c.${column(key)} FROM (
+           SELECT DISTINCT ON (${column(key)}) id FROM contact
+           WHERE account_id = $1 AND ${column(key)} IS NOT NULL AND anonymised_at IS NULL ORDER BY ${column(key)}, id
+         ) first WHERE c.id = first.id`,
+        [accountId],
+      );
+      return [];
+    });
+  }
+}

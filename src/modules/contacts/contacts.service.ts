@@ -1,0 +1,383 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { EntityManager } from 'typeorm';
+import { AccountContext } from '../../common/auth.decorators';
+import { formatUtc } from '../../common/dates';
+import { isEmailSyntaxValid, normalizeEmail } from '../../common/email';
+import { BadRequest, Conflict, DomainError, NotFound, PayloadTooLarge } from '../../common/errors';
+import { readPhone } from '../../common/phone';
+import { BUILTIN_FIELDS, BuiltinField } from '../fields/builtin-fields';
+import { FieldCatalogue } from '../fields/field-catalogue';
+import { FieldsService } from '../fields/fields.service';
+import { isHardStatus, isOptedOut, OptIn } from '../deliverability-status/status-rules';
+import { ContactRow, readAttributes, renderAttributes } from './contact-attributes';
+import { applyConsentRules, CHANNEL_COLUMNS } from './contact-consent';
+import { ContactsRepository } from './contacts.repository';
+import {
+  AnonymisedContactDto,
+  BulkContactWriteResultDto,
+  BulkItemResultDto,
+  ContactDataDto,
+  ContactHistoryDto,
+  ContactListQueryDto,
+  ContactPageDto,
+  ContactWriteDto,
+  ContactWriteResultDto,
+} from './dto/contact.dto';
+import { suppressionHash } from './suppression-hash';
+
+export const BULK_LIMIT = 500;
+
+/** Where a change comes from, recorded in the contact's history. */
+export interface ChangeSource {
+  source: 'api' | 'import' | 'event';
+  operationId?: number;
+}
+
+const API: ChangeSource = { source: 'api' };
+
+/** Built-in columns holding personal data, blanked by anonymisation. */
+const PERSONAL_COLUMNS = BUILTIN_FIELDS.filter(
+  (f) => !f.readOnly && !['emailoptin', 'mobileoptin', 'emailstatus', 'mobilestatus', 'type', 'source'].includes(f.key),
+).map((f) => f.column);
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date || b instanceof Date) {
+    return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  }
+  if (typeof a === 'object' && a !== null) return JSON.stringify(a) === JSON.stringify(b);
+  return (a ?? null) === (b ?? null);
+}
+
+const keyOfColumn = new Map(BUILTIN_FIELDS.map((f: BuiltinField) => [f.column, f.key]));
+
+@Injectable()
+export class ContactsService {
+  constructor(
+    private readonly contacts: ContactsRepository,
+    private readonly fields: FieldsService,
+  ) {}
+
+  /** Reads a contact key as the account matches it: lower-cased email, or E.164 mobile. */
+  readKey(account: AccountContext, raw: string): string {
+    if (account.uniquenessKey === 'email') {
+      const email = normalizeEmail(raw);
+      if (!isEmailSyntaxValid(email)) {
+        throw new BadRequest(
+          'InvalidContactKey',
+          `contactKey "${raw}" is not a valid email address (this account's contacts are keyed by email)`,
+        );
+      }
+      return email;
+    }
+    const phone = readPhone(raw, account.defaultCountry);
+    if (!phone) {
+      throw new BadRequest(
+        'InvalidContactKey',
+        `contactKey "${raw}" is not a valid mobile number (this account's contacts are keyed by mobile, national numbers read as ${account.defaultCountry})`,
+      );
+    }
+    return phone.e164;
+  }
+
+  async write(
+    account: AccountContext,
+    dto: ContactWriteDto,
+    mode: 'upsert' | 'update',
+  ): Promise<ContactWriteResultDto> {
+    const catalogue = await this.fields.catalogue(account.id);
+    return this.contacts.transaction((em) => this.writeOne(em, account, catalogue, dto, mode, API));
+  }
+
+  /** Up to 500 writes, each in its own transaction: one bad item does not sink the others. */
+  async writeMany(
+    account: AccountContext,
+    items: unknown,
+    mode: 'upsert' | 'update',
+  ): Promise<BulkContactWriteResultDto> {
+    if (!Array.isArray(items))
+      throw new BadRequest('InvalidBody', 'Send a JSON array of {contactKey, attributes} items');
+    if (items.length === 0) throw new BadRequest('InvalidBody', 'Send at least one contact');
+    if (items.length > BULK_LIMIT) {
+      throw new PayloadTooLarge(`At most ${BULK_LIMIT} contacts per call; this one has ${items.length}. Split it.`);
+    }
+    const catalogue = await this.fields.catalogue(account.id);
+    const results: BulkItemResultDto[] = [];
+    for (const [index, item] of items.entries()) {
+      const dto = plainToInstance(ContactWriteDto, item);
+      const contactKey = typeof dto?.contactKey === 'string' ? dto.contactKey : null;
+      try {
+        const problems = await validate(dto, { whitelist: true });
+        if (problems.length > 0) {
+          const details = problems.flatMap((p) =>
+            Object.values(p.constraints ?? {}).map((message) => ({ field: p.property, message })),
+          );
+          throw new BadRequest('InvalidItem', details.map((d) => d.message).join('; '), details);
+        }
+        const result = await this.contacts.transaction((em) => this.writeOne(em, account, catalogue, dto, mode, API));
+        results.push({ index, contactKey, status: result.status, id: result.id, warnings: result.warnings });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        results.push({
+          index,
+          contactKey,
+          status: 'error',
+          statusCode: error.status,
+          message: error.message,
+          ...(error.details ? { details: error.details } : {}),
+        });
+      }
+    }
+    const count = (status: string) => results.filter((r) => r.status === status).length;
+    return {
+      created: count('created'),
+      updated: count('updated'),
+      unchanged: count('unchanged'),
+      failed: count('error'),
+      results,
+    };
+  }
+
+  private async writeOne(
+    em: EntityManager,
+    account: AccountContext,
+    catalogue: FieldCatalogue,
+    dto: ContactWriteDto,
+    mode: 'upsert' | 'update',
+    origin: ChangeSource,
+  ): Promise<ContactWriteResultDto> {
+    const key = this.readKey(account, dto.contactKey);
+    const { patch, errors } = readAttributes(dto.attributes, { catalogue, defaultCountry: account.defaultCountry });
+    if (errors.length > 0) {
+      throw new BadRequest('InvalidAttributes', errors.map((e) => e.message).join('; '), errors);
+    }
+    const keyColumn = account.uniquenessKey;
+    const requestedKey = patch.columns[keyColumn];
+    if (requestedKey === null) {
+      throw new BadRequest('KeyRequired', `${keyColumn} is this account's uniqueness key and cannot be emptied`);
+    }
+    const force = dto.force === true;
+    const now = new Date();
+    const existing = await this.contacts.findByKey(account.id, key, em, true);
+
+    if (!existing) {
+      if (mode === 'update') throw new NotFound('Contact', dto.contactKey);
+      if (requestedKey !== undefined && requestedKey !== key) {
+        throw new BadRequest(
+          'KeyMismatch',
+          `contactKey "${dto.contactKey}" and the ${keyColumn} attribute disagree; send one value`,
+        );
+      }
+      const requested = { ...patch.columns, [keyColumn]: key };
+      const suppressed = await this.suppressedState(em, account.id, requested);
+      const { columns, refusals } = applyConsentRules(suppressed, requested, { force, isNew: true, now });
+      const row = await this.contacts.insert(em, account.id, key, columns, patch.fields);
+      await this.contacts.addHistory(em, account.id, [
+        {
+          contactId: row.id,
+          type: 'creation',
+          object: changedKeys(columns, patch.fields),
+          title: `Created by ${describe(origin)}`,
+          source: origin.source,
+          operationId: origin.operationId,
+        },
+      ]);
+      return { id: row.id, contactKey: key, status: 'created', warnings: refusals };
+    }
+
+    const newKey = (requestedKey as string | undefined) ?? key;
+    if (newKey !== key && (await this.contacts.findByKey(account.id, newKey, em))) {
+      throw new Conflict('ContactKeyTaken', `Another contact already has the ${keyColumn} "${newKey}"`);
+    }
+    const { columns, refusals } = applyConsentRules(existing, patch.columns, { force, isNew: false, now });
+    const changedColumns = Object.fromEntries(Object.entries(columns).filter(([c, v]) => !sameValue(existing[c], v)));
+    const changedFields = Object.fromEntries(
+      Object.entries(patch.fields).filter(([id, v]) => !sameValue(existing.fields[id], v)),
+    );
+    if (Object.keys(changedColumns).length === 0 && Object.keys(changedFields).length === 0) {
+      return { id: existing.id, contactKey: key, status: 'unchanged', warnings: refusals };
+    }
+    await this.contacts.update(em, account.id, existing.id, newKey, changedColumns, changedFields);
+    const object = changedKeys(changedColumns, changedFields);
+    await this.contacts.addHistory(em, account.id, [
+      {
+        contactId: existing.id,
+        type: 'update',
+        object,
+        title: `Updated by ${describe(origin)}${force ? ' (forced)' : ''}: ${object}`,
+        source: origin.source,
+        operationId: origin.operationId,
+      },
+    ]);
+    return { id: existing.id, contactKey: newKey, status: 'updated', warnings: refusals };
+  }
+
+  /** The opt-outs and hard statuses remembered for the addresses of a contact being created. */
+  private async suppressedState(em: EntityManager, accountId: string, columns: Record<string, unknown>) {
+    const hashes = CHANNEL_COLUMNS.filter((c) => typeof columns[c.key] === 'string').map((c) => ({
+      channel: c.channel,
+      hash: suppressionHash(accountId, c.channel, columns[c.key] as string),
+    }));
+    const state: Record<string, unknown> = {};
+    for (const row of await this.contacts.findSuppressions(em, accountId, hashes)) {
+      const c = CHANNEL_COLUMNS.find((x) => x.channel === row.channel);
+      if (!c) continue;
+      state[c.optIn] = row.optIn;
+      state[c.unsubscriptionReason] = row.reason;
+      state[c.status] = row.status;
+    }
+    return state;
+  }
+
+  /** Remembers, hashed, the opt-outs and hard statuses of a contact about to disappear. */
+  private async keepSuppression(em: EntityManager, accountId: string, row: ContactRow, erased: boolean) {
+    for (const c of CHANNEL_COLUMNS) {
+      const address = row[c.key] as string | null;
+      if (!address) continue;
+      const optIn = erased ? 'no' : (row[c.optIn] as OptIn | null);
+      const status = isHardStatus(c.channel, row[c.status] as string) ? (row[c.status] as string) : null;
+      if (!isOptedOut(optIn) && !status) continue;
+      await this.contacts.upsertSuppression(em, accountId, {
+        channel: c.channel,
+        hash: suppressionHash(accountId, c.channel, address),
+        optIn: isOptedOut(optIn) ? optIn : null,
+        status,
+        reason: erased ? 'personal data erased on request' : ((row[c.unsubscriptionReason] as string | null) ?? null),
+      });
+    }
+  }
+
+  async getByKey(account: AccountContext, contactKey: string): Promise<ContactDataDto> {
+    const row = await this.contacts.findByKey(account.id, this.readKey(account, contactKey));
+    if (!row) throw new NotFound('Contact', contactKey);
+    return this.toContactData(row, await this.fields.catalogue(account.id));
+  }
+
+  async getById(account: AccountContext, id: number): Promise<ContactDataDto> {
+    const row = await this.contacts.findById(account.id, id);
+    if (!row) throw new NotFound('Contact', id);
+    return this.toContactData(row, await this.fields.catalogue(account.id));
+  }
+
+  async deleteByKey(account: AccountContext, contactKey: string): Promise<void> {
+    const key = this.readKey(account, contactKey);
+    await this.contacts.transaction(async (em) => {
+      const row = await this.contacts.findByKey(account.id, key, em, true);
+      if (!row) throw new NotFound('Contact', contactKey);
+      await this.deleteRow(em, account.id, row);
+    });
+  }
+
+  async deleteById(account: AccountContext, id: number): Promise<void> {
+    await this.contacts.transaction(async (em) => {
+      const row = await this.contacts.findById(account.id, id, em, true);
+      if (!row) throw new NotFound('Contact', id);
+      await this.deleteRow(em, account.id, row);
+    });
+  }
+
+  private async deleteRow(em: EntityManager, accountId: string, row: ContactRow): Promise<void> {
+    await this.keepSuppression(em, accountId, row, false);
+    await this.contacts.delete(em, accountId, row.id);
+  }
+
+  /** GDPR erasure: personal data blanked, the row kept anonymous, only the suppression hashes remain. */
+  async anonymise(account: AccountContext, id: number): Promise<AnonymisedContactDto> {
+    return this.contacts.transaction(async (em) => {
+      const row = await this.contacts.findById(account.id, id, em, true);
+      if (!row) throw new NotFound('Contact', id);
+      if (row.anonymised_at) {
+        throw new DomainError(HttpStatus.CONFLICT, 'AlreadyAnonymised', `Contact ${id} was already anonymised`);
+      }
+      await this.keepSuppression(em, account.id, row, true);
+      await this.contacts.anonymise(em, account.id, id, PERSONAL_COLUMNS);
+      await this.contacts.addHistory(em, account.id, [
+        {
+          contactId: id,
+          type: 'anonymisation',
+          object: 'all personal fields',
+          title: 'Personal data erased on request',
+          source: 'api',
+        },
+      ]);
+      return { id, anonymisedAt: formatUtc(new Date()) };
+    });
+  }
+
+  async history(account: AccountContext, contactKey: string, size: number): Promise<ContactHistoryDto> {
+    const row = await this.contacts.findByKey(account.id, this.readKey(account, contactKey));
+    if (!row) return { contactKey, contactFound: false, records: 0, logs: [] };
+    const entries = await this.contacts.listHistory(account.id, row.id, size);
+    return {
+      contactKey,
+      contactFound: true,
+      records: await this.contacts.countHistory(account.id, row.id),
+      logs: entries.map((e) => ({
+        id: e.id,
+        type: e.type,
+        object: e.object,
+        title: e.title,
+        date: formatUtc(e.happenedAt),
+        group: e.source,
+        operationId: e.operationId,
+        logDate: formatUtc(e.loggedAt),
+      })),
+    };
+  }
+
+  async list(account: AccountContext, query: ContactListQueryDto): Promise<ContactPageDto> {
+    const limit = query.limit ?? 100;
+    const afterId = query.cursor ? decodeCursor(query.cursor) : 0;
+    const rows = await this.contacts.list(account.id, {
+      limit: limit + 1,
+      afterId,
+      email: query.email === undefined ? undefined : normalizeEmail(query.email),
+      mobile:
+        query.mobile === undefined
+          ? undefined
+          : (readPhone(query.mobile, account.defaultCountry)?.e164 ?? query.mobile),
+      groupId: query.groupId,
+      updatedSince: query.updatedSince ? new Date(query.updatedSince) : undefined,
+    });
+    const page = rows.slice(0, limit);
+    const catalogue = await this.fields.catalogue(account.id);
+    return {
+      contacts: page.map((row) => this.toContactData(row, catalogue)),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
+    };
+  }
+
+  /** Re-keys the account's contacts when its uniqueness key changes. */
+  async applyUniquenessKey(accountId: string, key: 'email' | 'mobile', allowDuplicates: boolean): Promise<void> {
+    const shared = await this.contacts.applyUniquenessKey(accountId, key, allowDuplicates);
+    if (shared.length > 0) {
+      throw new Conflict(
+        'UniquenessKeyConflict',
+        `Cannot key contacts by ${key}: several contacts share ${shared.map((s) => `"${s}"`).join(', ')}. Merge them or allow duplicates first.`,
+      );
+    }
+  }
+
+  private toContactData(row: ContactRow, catalogue: FieldCatalogue): ContactDataDto {
+    return { id: row.id, contactKey: row.unique_key, attributes: renderAttributes(row, catalogue) };
+  }
+}
+
+function changedKeys(columns: Record<string, unknown>, fields: Record<string, unknown>): string {
+  return [...Object.keys(columns).map((c) => keyOfColumn.get(c) ?? c), ...Object.keys(fields)].join(', ');
+}
+
+function describe(origin: ChangeSource): string {
+  return origin.source === 'import' ? `import ${origin.operationId}` : origin.source === 'event' ? 'event' : 'API';
+}
+
+function encodeCursor(id: number): string {
+  return Buffer.from(`c:${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  const match = /^c:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new BadRequest('InvalidCursor', 'cursor is not one this API returned; pass nextCursor unchanged');
+  return Number(match[1]);
+}
