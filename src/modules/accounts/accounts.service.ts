@@ -50,6 +50,14 @@ export class AccountsService {
     return { id, login, uniquenessKey, defaultCountry, allowDuplicates, timezone };
   }
 
+  /** The account as background jobs see it (no credentials involved). */
+  async contextOf(id: string): Promise<AccountContext> {
+    const account = await this.accounts.findById(id);
+    if (!account) throw new NotFound('Account', id);
+    const { login, uniquenessKey, defaultCountry, allowDuplicates, timezone } = account;
+    return { id, login, uniquenessKey, defaultCountry, allowDuplicates, timezone };
+  }
+
   async create(dto: CreateAccountDto): Promise<AccountCreatedDto> {
     const login = dto.login ?? `${slug(dto.name)}-${randomBytes(3).toString('hex')}`;
     if (await this.accounts.loginExists(login)) throw new Conflict('LoginTaken', `Login "${login}" is already taken`);

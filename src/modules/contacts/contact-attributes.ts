@@ -32,9 +32,10 @@ export interface ReadContext {
   defaultCountry: string;
 }
 
-type Reading = { value: unknown } | { problem: string };
+export type Reading = { value: unknown } | { problem: string };
 
-function readBuiltin(field: BuiltinField, raw: string, context: ReadContext): Reading {
+/** Reads one cell or attribute of a built-in field as the account stores it. */
+export function readBuiltin(field: BuiltinField, raw: string, context: ReadContext): Reading {
   if (field.readOnly) return { problem: `${field.key} is read-only` };
   const value = raw.trim();
   if (value === '') return { value: null };
@@ -122,7 +123,8 @@ function readListValueIds(field: CustomFieldDefinition, raw: string): { ids: num
   return { ids };
 }
 
-function readCustom(field: CustomFieldDefinition, raw: string): Reading {
+/** Reads one cell or attribute of a custom field; list values are given by id or by text. */
+export function readCustom(field: CustomFieldDefinition, raw: string): Reading {
   const value = raw.trim();
   if (value === '') return { value: null };
   switch (field.format) {

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FieldsModule } from '../fields/fields.module';
+import { ContactBatchesRepository } from './contact-batches.repository';
+import { ContactBatchesService } from './contact-batches.service';
 import { ContactsController } from './contacts.controller';
 import { ContactsRepository } from './contacts.repository';
 import { ContactsService } from './contacts.service';
@@ -10,7 +12,14 @@ import { GroupsService } from './groups.service';
 @Module({
   imports: [FieldsModule],
   controllers: [ContactsController, GroupsController],
-  providers: [ContactsRepository, ContactsService, GroupsRepository, GroupsService],
-  exports: [ContactsService, GroupsService],
+  providers: [
+    ContactsRepository,
+    ContactsService,
+    GroupsRepository,
+    GroupsService,
+    ContactBatchesRepository,
+    ContactBatchesService,
+  ],
+  exports: [ContactsService, GroupsService, ContactBatchesService],
 })
 export class ContactsModule {}

@@ -10,9 +10,8 @@ import { readPhone } from '../../common/phone';
 import { BUILTIN_FIELDS, BuiltinField } from '../fields/builtin-fields';
 import { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
-import { isHardStatus, isOptedOut, OptIn } from '../deliverability-status/status-rules';
 import { ContactRow, readAttributes, renderAttributes } from './contact-attributes';
-import { applyConsentRules, CHANNEL_COLUMNS } from './contact-consent';
+import { applyConsentRules } from './contact-consent';
 import { ContactsRepository } from './contacts.repository';
 import {
   AnonymisedContactDto,
@@ -25,7 +24,7 @@ import {
   ContactWriteDto,
   ContactWriteResultDto,
 } from './dto/contact.dto';
-import { suppressionHash } from './suppression-hash';
+import { suppressedState, suppressionEntries, suppressionLookups } from './suppression-rules';
 
 export const BULK_LIMIT = 500;
 
@@ -215,36 +214,12 @@ export class ContactsService {
 
   /** The opt-outs and hard statuses remembered for the addresses of a contact being created. */
   private async suppressedState(em: EntityManager, accountId: string, columns: Record<string, unknown>) {
-    const hashes = CHANNEL_COLUMNS.filter((c) => typeof columns[c.key] === 'string').map((c) => ({
-      channel: c.channel,
-      hash: suppressionHash(accountId, c.channel, columns[c.key] as string),
-    }));
-    const state: Record<string, unknown> = {};
-    for (const row of await this.contacts.findSuppressions(em, accountId, hashes)) {
-      const c = CHANNEL_COLUMNS.find((x) => x.channel === row.channel);
-      if (!c) continue;
-      state[c.optIn] = row.optIn;
-      state[c.unsubscriptionReason] = row.reason;
-      state[c.status] = row.status;
-    }
-    return state;
+    return suppressedState(await this.contacts.findSuppressions(em, accountId, suppressionLookups(accountId, columns)));
   }
 
-  /** Remembers, hashed, the opt-outs and hard statuses of a contact about to disappear. */
   private async keepSuppression(em: EntityManager, accountId: string, row: ContactRow, erased: boolean) {
-    for (const c of CHANNEL_COLUMNS) {
-      const address = row[c.key] as string | null;
-      if (!address) continue;
-      const optIn = erased ? 'no' : (row[c.optIn] as OptIn | null);
-      const status = isHardStatus(c.channel, row[c.status] as string) ? (row[c.status] as string) : null;
-      if (!isOptedOut(optIn) && !status) continue;
-      await this.contacts.upsertSuppression(em, accountId, {
-        channel: c.channel,
-        hash: suppressionHash(accountId, c.channel, address),
-        optIn: isOptedOut(optIn) ? optIn : null,
-        status,
-        reason: erased ? 'personal data erased on request' : ((row[c.unsubscriptionReason] as string | null) ?? null),
-      });
+    for (const entry of suppressionEntries(accountId, row, erased)) {
+      await this.contacts.upsertSuppression(em, accountId, entry);
     }
   }
 

@@ -49,10 +49,10 @@ export class GroupsRepository {
   }
 
   async delete(accountId: string, id: number): Promise<boolean> {
-    const [, count] = await this.db.query<[unknown, number]>('DELETE FROM contact_group WHERE account_id = $1 AND id = $2', [
-      accountId,
-      id,
-    ]);
+    const [, count] = await this.db.query<[unknown, number]>(
+      'DELETE FROM contact_group WHERE account_id = $1 AND id = $2',
+      [accountId, id],
+    );
     return count > 0;
   }
 

@@ -85,10 +85,10 @@ export class FieldsRepository {
         accountId,
         String(id),
       ]);
-      const [, count] = await em.query<[unknown, number]>('DELETE FROM custom_field WHERE account_id = $1 AND id = $2', [
-        accountId,
-        id,
-      ]);
+      const [, count] = await em.query<[unknown, number]>(
+        'DELETE FROM custom_field WHERE account_id = $1 AND id = $2',
+        [accountId, id],
+      );
       return count > 0;
     });
   }

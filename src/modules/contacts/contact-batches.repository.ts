@@ -1,0 +1,164 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { BUILTIN_FIELDS } from '../fields/builtin-fields';
+import type { ContactRow } from './contact-attributes';
+import type { SuppressionRow } from './contacts.repository';
+
+/** PostgreSQL array type of every writable built-in column, for `unnest`. */
+const COLUMN_TYPES = new Map<string, string>(
+  BUILTIN_FIELDS.filter((f) => !f.readOnly).map((f) => [
+    f.column,
+    f.format === 'Date'
+      ? 'date'
+      : f.format === 'DateTime'
+        ? 'timestamptz'
+        : f.format === 'Boolean'
+          ? 'boolean'
+          : 'text',
+  ]),
+);
+
+export interface NewContact {
+  id: number;
+  uniqueKey: string | null;
+  columns: Record<string, unknown>;
+  fields: Record<string, unknown>;
+}
+
+export interface ContactChange {
+  id: number;
+  columns: Record<string, unknown>;
+  fields: Record<string, unknown>;
+}
+
+const quoted = (column: string) => `"${column}"`;
+
+function columnsOf(rows: { columns: Record<string, unknown> }[]): string[] {
+  const names = new Set<string>();
+  for (const row of rows) for (const name of Object.keys(row.columns)) if (COLUMN_TYPES.has(name)) names.add(name);
+  return [...names];
+}
+
+/** Set-based reads and writes of many contacts at once (imports, purges): one statement per batch. */
+@Injectable()
+export class ContactBatchesRepository {
+  /** The contacts holding `keys`, locked in id order so concurrent batches cannot deadlock. */
+  lockByKeys(em: EntityManager, accountId: string, keys: string[]): Promise<ContactRow[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return em.query(
+      'SELECT * FROM contact WHERE account_id = $1 AND unique_key = ANY($2::text[]) ORDER BY id FOR UPDATE',
+      [accountId, keys],
+    );
+  }
+
+  /** Reserves ids so each new row's id is known before it is written (memberships, history). */
+  async reserveIds(em: EntityManager, count: number): Promise<number[]> {
+    if (count === 0) return [];
+    const rows: { id: number }[] = await em.query(
+      `SELECT nextval(pg_get_serial_sequence('contact', 'id'))::bigint AS id FROM generate_series(1, $1)`,
+      [count],
+    );
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** Inserts new contacts; returns the ids actually written (a key taken meanwhile is skipped). */
+  async insertMany(
+    em: EntityManager,
+    accountId: string,
+    operationId: number,
+    rows: NewContact[],
+  ): Promise<Set<number>> {
+    if (rows.length === 0) return new Set();
+    const names = columnsOf(rows);
+    const params: unknown[] = [
+      accountId,
+      operationId,
+      rows.map((r) => r.id),
+      rows.map((r) => r.uniqueKey),
+      rows.map((r) => JSON.stringify(r.fields)),
+      ...names.map((n) => rows.map((r) => r.columns[n] ?? null)),
+    ];
+    const arrays = names.map((n, i) => `$${i + 6}::${COLUMN_TYPES.get(n)}[]`).join(', ');
+    const inserted: { id: number }[] = await em.query(
+      `INSERT INTO contact (id, account_id, unique_key, fields, created_by_import_id, updated_by_import_id${names.map((n) => `, ${quoted(n)}`).join('')})
+       OVERRIDING SYSTEM VALUE
+       SELECT u.id, $1, u.unique_key, u.fields::jsonb, $2, $2${names.map((n) => `, u.${quoted(n)}`).join('')}
+       FROM unnest($3::bigint[], $4::text[], $5::text[]${arrays ? `, ${arrays}` : ''})
+         AS u(id, unique_key, fields${names.map((n) => `, ${quoted(n)}`).join('')})
+       ON CONFLICT (account_id, unique_key) DO NOTHING RETURNING id`,
+      params,
+    );
+    return new Set(inserted.map((r) => Number(r.id)));
+  }
+
+  /** Applies changes: a given column replaces the stored one, custom values merge over the stored ones. */
+  async updateMany(em: EntityManager, accountId: string, operationId: number, rows: ContactChange[]): Promise<void> {
+    if (rows.length === 0) return;
+    const names = columnsOf(rows);
+    // A null in the arrays below means "not in this row": keep what is stored.
+    const params: unknown[] = [
+      accountId,
+      operationId,
+      rows.map((r) => r.id),
+      rows.map((r) => JSON.stringify(r.fields)),
+      ...names.map((n) => rows.map((r) => (n in r.columns ? r.columns[n] : null))),
+      ...names.map((n) => rows.map((r) => n in r.columns)),
+    ];
+    const arrays = names.map((n, i) => `$${i + 5}::${COLUMN_TYPES.get(n)}[]`);
+    const given = names.map((_, i) => `$${i + 5 + names.length}::boolean[]`);
+    await em.query(
+      `UPDATE contact c SET fields = c.fields || u.fields::jsonb, updated_at = now(), updated_by_import_id = $2
+       ${names.map((n) => `, ${quoted(n)} = CASE WHEN u."given_${n}" THEN u.${quoted(n)} ELSE c.${quoted(n)} END`).join('')}
+       FROM unnest($3::bigint[], $4::text[]${arrays.map((a) => `, ${a}`).join('')}${given.map((g) => `, ${g}`).join('')})
+         AS u(id, fields${names.map((n) => `, ${quoted(n)}`).join('')}${names.map((n) => `, "given_${n}"`).join('')})
+       WHERE c.account_id = $1 AND c.id = u.id`,
+      params,
+    );
+  }
+
+  async findSuppressions(
+    em: EntityManager,
+    accountId: string,
+    hashes: { channel: string; hash: string }[],
+  ): Promise<(SuppressionRow & { hash: string })[]> {
+    if (hashes.length === 0) return [];
+    return em.query(
+      `SELECT channel, key_hash AS hash, opt_in AS "optIn", status, reason FROM suppression
+       WHERE account_id = $1 AND (channel, key_hash) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+      [accountId, hashes.map((h) => h.channel), hashes.map((h) => h.hash)],
+    );
+  }
+
+  async upsertSuppressions(em: EntityManager, accountId: string, entries: (SuppressionRow & { hash: string })[]) {
+    if (entries.length === 0) return;
+    await em.query(
+      `INSERT INTO suppression (account_id, channel, key_hash, opt_in, status, reason)
+       SELECT DISTINCT ON (channel, key_hash) $1, channel, key_hash, opt_in, status, reason
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(channel, key_hash, opt_in, status, reason)
+       ON CONFLICT (account_id, channel, key_hash) DO UPDATE
+         SET opt_in = EXCLUDED.opt_in, status = EXCLUDED.status, reason = EXCLUDED.reason, updated_at = now()`,
+      [
+        accountId,
+        entries.map((e) => e.channel),
+        entries.map((e) => e.hash),
+        entries.map((e) => e.optIn),
+        entries.map((e) => e.status),
+        entries.map((e) => e.reason),
+      ],
+    );
+  }
+
+  async addMemberships(em: EntityManager, accountId: string, pairs: { groupId: number; contactId: number }[]) {
+    if (pairs.length === 0) return;
+    await em.query(
+      `INSERT INTO group_member (group_id, contact_id, account_id)
+       SELECT g, c, $1 FROM unnest($2::bigint[], $3::bigint[]) AS u(g, c) ON CONFLICT DO NOTHING`,
+      [accountId, pairs.map((p) => p.groupId), pairs.map((p) => p.contactId)],
+    );
+  }
+
+  async deleteMany(em: EntityManager, accountId: string, ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await em.query('DELETE FROM contact WHERE account_id = $1 AND id = ANY($2::bigint[])', [accountId, ids]);
+  }
+}

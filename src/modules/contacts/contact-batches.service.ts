@@ -1,0 +1,223 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { AccountContext } from '../../common/auth.decorators';
+import type { ContactRow } from './contact-attributes';
+import { applyConsentRules } from './contact-consent';
+import { ContactBatchesRepository, type ContactChange, type NewContact } from './contact-batches.repository';
+import { ContactsRepository, type HistoryEntry } from './contacts.repository';
+import { GroupsRepository } from './groups.repository';
+import { suppressedState, suppressionEntries, suppressionLookups } from './suppression-rules';
+
+/** One contact a file brings, already read and validated. */
+export interface IncomingContact {
+  key: string;
+  columns: Record<string, unknown>;
+  fields: Record<string, unknown>;
+  groups: string[];
+}
+
+export interface BatchOptions {
+  operationId: number;
+  /** `update`: add new and update existing; `add`: add new only; `always-add`: add every row (duplicates). */
+  mode: 'update' | 'add' | 'always-add';
+  /** A group every contact of the batch joins. */
+  groupId?: number;
+  now: Date;
+}
+
+export interface BatchOutcome {
+  /** Per incoming contact, in order: what happened to it. */
+  results: ('added' | 'updated' | 'unchanged' | 'skipped')[];
+  /** Contacts whose opt-out or hard status the batch asked to undo and could not. */
+  keptOptOut: number;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date || b instanceof Date) {
+    const time = (v: unknown) => (v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : NaN);
+    return time(a) === time(b);
+  }
+  if (typeof a === 'object' && a !== null) return JSON.stringify(a) === JSON.stringify(b);
+  return (a ?? null) === (b ?? null);
+}
+
+function changesOf(existing: ContactRow, columns: Record<string, unknown>, fields: Record<string, unknown>) {
+  const changedColumns = Object.fromEntries(Object.entries(columns).filter(([c, v]) => !sameValue(existing[c], v)));
+  const changedFields = Object.fromEntries(
+    Object.entries(fields).filter(([id, v]) => !sameValue(existing.fields[id], v)),
+  );
+  return { columns: changedColumns, fields: changedFields };
+}
+
+/**
+ * Writes many contacts at once under the same consent rules as a single write: one locking read, one
+ * insert, one update, one history insert per batch. The caller owns the transaction.
+ */
+@Injectable()
+export class ContactBatchesService {
+  constructor(
+    private readonly batches: ContactBatchesRepository,
+    private readonly contacts: ContactsRepository,
+    private readonly groups: GroupsRepository,
+  ) {}
+
+  async importBatch(
+    em: EntityManager,
+    account: AccountContext,
+    incoming: IncomingContact[],
+    options: BatchOptions,
+  ): Promise<BatchOutcome> {
+    const existing =
+      options.mode === 'always-add'
+        ? new Map<string, ContactRow>()
+        : new Map(
+            (
+              await this.batches.lockByKeys(
+                em,
+                account.id,
+                incoming.map((c) => c.key),
+              )
+            ).map((row) => [row.unique_key as string, row]),
+          );
+    const results: BatchOutcome['results'] = [];
+    const creations: { index: number; contact: IncomingContact }[] = [];
+    const changes: ContactChange[] = [];
+    const contactIds: (number | undefined)[] = [];
+    let keptOptOut = 0;
+
+    incoming.forEach((contact, index) => {
+      const row = existing.get(contact.key);
+      if (!row) {
+        creations.push({ index, contact });
+        return;
+      }
+      contactIds[index] = row.id;
+      if (options.mode === 'add') {
+        results[index] = 'skipped';
+        return;
+      }
+      const { columns, refusals } = applyConsentRules(row, contact.columns, {
+        force: false,
+        isNew: false,
+        now: options.now,
+      });
+      if (refusals.length > 0) keptOptOut++;
+      const change = changesOf(row, columns, contact.fields);
+      if (Object.keys(change.columns).length === 0 && Object.keys(change.fields).length === 0) {
+        results[index] = 'unchanged';
+        return;
+      }
+      changes.push({ id: row.id, ...change });
+      results[index] = 'updated';
+    });
+
+    const inserted = await this.insertNew(em, account.id, creations, options, (index, id) => {
+      contactIds[index] = id;
+    });
+    for (const { index } of creations) {
+      const id = contactIds[index];
+      results[index] = id !== undefined && inserted.ids.has(id) ? 'added' : 'skipped';
+      if (results[index] === 'skipped') contactIds[index] = undefined;
+    }
+    keptOptOut += inserted.keptOptOut;
+    await this.batches.updateMany(em, account.id, options.operationId, changes);
+    await this.joinGroups(em, account.id, incoming, contactIds, results, options.groupId);
+    await this.contacts.addHistory(em, account.id, this.historyOf(incoming, contactIds, results, options));
+    return { results, keptOptOut };
+  }
+
+  /** Deletes the contacts holding `keys`, keeping their opt-outs and hard statuses as suppression records. */
+  async purgeBatch(em: EntityManager, accountId: string, keys: string[]): Promise<Set<string>> {
+    const rows = await this.batches.lockByKeys(em, accountId, keys);
+    await this.batches.upsertSuppressions(
+      em,
+      accountId,
+      rows.flatMap((row) => suppressionEntries(accountId, row, false)),
+    );
+    await this.batches.deleteMany(
+      em,
+      accountId,
+      rows.map((r) => r.id),
+    );
+    return new Set(rows.map((r) => r.unique_key as string));
+  }
+
+  private async insertNew(
+    em: EntityManager,
+    accountId: string,
+    creations: { index: number; contact: IncomingContact }[],
+    options: BatchOptions,
+    assign: (index: number, id: number) => void,
+  ): Promise<{ ids: Set<number>; keptOptOut: number }> {
+    if (creations.length === 0) return { ids: new Set(), keptOptOut: 0 };
+    const lookups = creations.map(({ contact }) => suppressionLookups(accountId, contact.columns));
+    const found = await this.batches.findSuppressions(em, accountId, lookups.flat());
+    const byHash = new Map(found.map((s) => [`${s.channel}:${s.hash}`, s]));
+    const ids = await this.batches.reserveIds(em, creations.length);
+    let keptOptOut = 0;
+    const rows: NewContact[] = creations.map(({ index, contact }, i) => {
+      const suppressions = lookups[i].flatMap((l) => byHash.get(`${l.channel}:${l.hash}`) ?? []);
+      const { columns, refusals } = applyConsentRules(suppressedState(suppressions), contact.columns, {
+        force: false,
+        isNew: true,
+        now: options.now,
+      });
+      if (refusals.length > 0) keptOptOut++;
+      assign(index, ids[i]);
+      return {
+        id: ids[i],
+        uniqueKey: options.mode === 'always-add' ? null : contact.key,
+        columns,
+        fields: contact.fields,
+      };
+    });
+    return { ids: await this.batches.insertMany(em, accountId, options.operationId, rows), keptOptOut };
+  }
+
+  private async joinGroups(
+    em: EntityManager,
+    accountId: string,
+    incoming: IncomingContact[],
+    contactIds: (number | undefined)[],
+    results: BatchOutcome['results'],
+    everyone: number | undefined,
+  ): Promise<void> {
+    const names = [...new Set(incoming.flatMap((c) => c.groups))];
+    const groupIds = names.length > 0 ? await this.groups.ensure(accountId, names, em) : new Map<string, number>();
+    const pairs: { groupId: number; contactId: number }[] = [];
+    incoming.forEach((contact, index) => {
+      const contactId = contactIds[index];
+      if (contactId === undefined || results[index] === 'skipped') return;
+      for (const name of contact.groups) {
+        const groupId = groupIds.get(name.toLowerCase());
+        if (groupId !== undefined) pairs.push({ groupId, contactId });
+      }
+      if (everyone !== undefined) pairs.push({ groupId: everyone, contactId });
+    });
+    await this.batches.addMemberships(em, accountId, pairs);
+  }
+
+  private historyOf(
+    incoming: IncomingContact[],
+    contactIds: (number | undefined)[],
+    results: BatchOutcome['results'],
+    options: BatchOptions,
+  ): HistoryEntry[] {
+    const entries: HistoryEntry[] = [];
+    incoming.forEach((contact, index) => {
+      const contactId = contactIds[index];
+      const result = results[index];
+      if (contactId === undefined || (result !== 'added' && result !== 'updated')) return;
+      entries.push({
+        contactId,
+        type: result === 'added' ? 'creation' : 'update',
+        object: [...Object.keys(contact.columns), ...Object.keys(contact.fields)].join(','),
+        title: `${result === 'added' ? 'Created' : 'Updated'} by import ${options.operationId}`,
+        source: 'import',
+        operationId: options.operationId,
+        happenedAt: options.now,
+      });
+    });
+    return entries;
+  }
+}
