@@ -49,6 +49,60 @@ export type BulkItemResultDto = {
   warnings?: Array<string>;
 };
 
+export type CellCorrectionDto = {
+  /**
+   * 0-based column.
+   */
+  column: number;
+  /**
+   * The row's `line`, as validation shows it.
+   */
+  line: number;
+  value: string;
+};
+
+export type ChooseImportDraftSheetDto = {
+  /**
+   * 1-based row holding the column names; 0 when the file has none. Default 1.
+   */
+  headerLine?: number;
+  /**
+   * Workbooks: the sheet to import; default the first with data. Ignored for CSV/TXT.
+   */
+  sheet?: string;
+};
+
+export type ConfirmImportDraftDto = {
+  /**
+   * Must be true: the sender confirms it holds proof of consent for every contact of the file.
+   */
+  consent?: boolean;
+  /**
+   * `disallowdupupdate` (default: add new, update existing), `disallowdup` (add new only), `allowdup`.
+   */
+  duplicateOption?: 'disallowdupupdate' | 'disallowdup' | 'allowdup';
+  /**
+   * A group every imported contact joins.
+   */
+  groupId?: number;
+  /**
+   * Name shown in the history; defaults to the file's name.
+   */
+  name?: string;
+  /**
+   * Whether the import may trigger welcome messages. Default false.
+   */
+  welcomeMessages?: boolean;
+};
+
+export type ConstantValueDto = {
+  /**
+   * A built-in key or a custom field id.
+   */
+  matching: string;
+  value: string;
+};
+
 export type ContactAttributeDto = {
   fieldName: string;
   fieldValue: string;
@@ -149,6 +203,10 @@ export type ContactWriteResultDto = {
   warnings: Array<string>;
 };
 
+export type CorrectImportDraftCellsDto = {
+  corrections: Array<CellCorrectionDto>;
+};
+
 export type CreateAccountDto = {
   /**
    * Login used with HTTP Basic; generated from the name when omitted.
@@ -242,6 +300,319 @@ export type HealthDto = {
   [key: string]: unknown;
 };
 
+export type ImportDraftCheckedRowDto = {
+  /**
+   * The cells, corrections applied.
+   */
+  cells: Array<string>;
+  /**
+   * 0-based columns holding a correction.
+   */
+  corrected: Array<number>;
+  findings: Array<ImportFindingDto>;
+  line: number;
+  status: 'valid' | 'warning' | 'error';
+};
+
+export type ImportDraftColumnDto = {
+  /**
+   * 0-based position of the column.
+   */
+  column: number;
+  /**
+   * 0..1; 0 when nothing is suggested.
+   */
+  confidence: number;
+  header: string;
+  /**
+   * The suggestion: a built-in key, a custom field id, `groups`, or `""` (ignore).
+   */
+  matching: string;
+  /**
+   * Why this is suggested, to show the user.
+   */
+  reason: string;
+  /**
+   * The column's first cells below the header.
+   */
+  samples: Array<string>;
+};
+
+export type ImportDraftColumnsDto = {
+  columns: Array<ImportDraftColumnDto>;
+};
+
+export type ImportDraftCorrectedRowsDto = {
+  /**
+   * The whole file's counts, corrections applied.
+   */
+  counts: ImportDraftCountsDto;
+  /**
+   * The corrected rows, re-read.
+   */
+  rows: Array<ImportDraftCheckedRowDto>;
+};
+
+export type ImportDraftCountsDto = {
+  /**
+   * Rows per finding code.
+   */
+  byCode: {
+    [key: string]: number;
+  };
+  /**
+   * Rows whose key an earlier row already has (the later row wins).
+   */
+  duplicate: number;
+  /**
+   * Rows that will not be imported.
+   */
+  error: number;
+  /**
+   * Data rows in the file.
+   */
+  rows: number;
+  valid: number;
+  /**
+   * Rows imported but flagged.
+   */
+  warning: number;
+};
+
+export type ImportDraftDto = {
+  constants: Array<ConstantValueDto>;
+  /**
+   * Cell corrections by line, then 0-based column.
+   */
+  corrections: {
+    [key: string]: {
+      [key: string]: string;
+    };
+  };
+  /**
+   * CSV/TXT: the detected encoding (e.g. `UTF-8`, `Windows-1252`).
+   */
+  encoding?: string;
+  /**
+   * ISO 8601; an unconfirmed draft is deleted with its file after this time. Each step pushes it back.
+   */
+  expiresAt: string;
+  fileName: string;
+  /**
+   * The chosen header row (1-based; 0 = no header), once step 2 is done.
+   */
+  headerLine?: number;
+  id: string;
+  kind: 'delimited' | 'workbook';
+  /**
+   * The chosen matchings, once set.
+   */
+  matchings?: Array<string>;
+  /**
+   * The import started by the confirmation; null until confirmed.
+   */
+  operationId: number | null;
+  /**
+   * CSV/TXT: the detected separator (`tab` for a tab).
+   */
+  separator?: string;
+  /**
+   * The chosen sheet (workbooks), once step 2 is done.
+   */
+  sheet?: string;
+  sheets: Array<ImportDraftSheetDto>;
+};
+
+export type ImportDraftFileRowDto = {
+  cells: Array<string>;
+  /**
+   * 1-based: the line where the record starts (CSV/TXT) or the spreadsheet row number (workbook).
+   */
+  line: number;
+};
+
+export type ImportDraftSheetDto = {
+  /**
+   * The first rows (up to 20), for a preview.
+   */
+  firstRows: Array<ImportDraftFileRowDto>;
+  /**
+   * The sheet's name; for a CSV/TXT file, the file's name (its only "sheet").
+   */
+  name: string;
+  /**
+   * Non-blank rows, header included.
+   */
+  rowCount: number;
+};
+
+export type ImportDraftValidationDto = {
+  counts: ImportDraftCountsDto;
+  /**
+   * The requested page.
+   */
+  rows: Array<ImportDraftCheckedRowDto>;
+  /**
+   * Rows matching the filter (all pages).
+   */
+  total: number;
+};
+
+export type ImportFindingDto = {
+  /**
+   * e.g. `email.syntax`, `email.domain_typo`, `row.missing_key`, `row.duplicate_in_file` (SPEC §5).
+   */
+  code: string;
+  message: string;
+  /**
+   * `error`: the row is not imported; `warning`: imported, flagged.
+   */
+  severity: 'error' | 'warning';
+  /**
+   * A corrected value the user may accept.
+   */
+  suggestion?: string;
+};
+
+export type ImportFormDto = {
+  /**
+   * `disallowdupupdate` (default: add new, update existing), `disallowdup` (add new only), `allowdup`.
+   */
+  duplicateOption?: 'disallowdupupdate' | 'disallowdup' | 'allowdup';
+  /**
+   * `auto` (default), `UTF-8`, `Unicode`, `ISO-8859-1`, `ISO-8859-15`, `Windows-1252`, `UTF-32`, `UTF-7`.
+   */
+  encoding?: string;
+  /**
+   * The .csv, .txt, .xlsx or .xls file.
+   */
+  file: Blob | File;
+  /**
+   * 1-based row where reading starts (with `firstLineAsHeader`, the header row). Default 1.
+   */
+  firstLine?: number;
+  /**
+   * Whether the row at `firstLine` holds the column names. Default true.
+   */
+  firstLineAsHeader?: 'true' | 'false';
+  /**
+   * JSON array, e.g. ["email","firstname","","12"]
+   */
+  matchings: string;
+  /**
+   * Name shown in the history; defaults to the file's name.
+   */
+  name?: string;
+  /**
+   * One of `, ; tab space - | * : . & / \ + "`; detected when omitted.
+   */
+  separator?: string;
+  /**
+   * Workbooks: the sheet to read; default the first.
+   */
+  sheet?: string;
+};
+
+export type ImportOperationDto = {
+  /**
+   * UTC end time, once done, failed or cancelled.
+   */
+  EndDate: string | null;
+  /**
+   * Why it failed, when it did.
+   */
+  Failure: string | null;
+  Id: number;
+  LineAdd: number;
+  LineDuplicate: number;
+  LineError: number;
+  LineImport: number;
+  /**
+   * Contacts whose opt-out or hard status the file could not undo.
+   */
+  LineKeptOptOut: number;
+  LineRead: number;
+  /**
+   * Data rows in the file, when known (guided flow).
+   */
+  LineTotal: number | null;
+  LineUpdate: number;
+  /**
+   * URL of the archive holding the original file and the error report.
+   */
+  Link: string;
+  Name: string;
+  /**
+   * UTC, `yyyy-MM-dd HH:mm:ss`.
+   */
+  StartDate: string;
+  Status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+};
+
+export type PurgeFormDto = {
+  /**
+   * `auto` (default), `UTF-8`, `Unicode`, `ISO-8859-1`, `ISO-8859-15`, `Windows-1252`, `UTF-32`, `UTF-7`.
+   */
+  encoding?: string;
+  /**
+   * The .csv, .txt, .xlsx or .xls file.
+   */
+  file: Blob | File;
+  /**
+   * 1-based row where reading starts (with `firstLineAsHeader`, the header row). Default 1.
+   */
+  firstLine?: number;
+  /**
+   * Whether the row at `firstLine` holds the column names. Default true.
+   */
+  firstLineAsHeader?: 'true' | 'false';
+  /**
+   * 1-based column holding the keys (email or mobile, per the account's uniqueness key). Default 1.
+   */
+  keyColumn?: number;
+  /**
+   * Name shown in the history; defaults to the file's name.
+   */
+  name?: string;
+  /**
+   * One of `, ; tab space - | * : . & / \ + "`; detected when omitted.
+   */
+  separator?: string;
+  /**
+   * Workbooks: the sheet to read; default the first.
+   */
+  sheet?: string;
+};
+
+export type PurgeOperationDto = {
+  EndDate: string | null;
+  Failure: string | null;
+  Id: number;
+  LineDelete: number;
+  LineDuplicate: number;
+  LineError: number;
+  /**
+   * Keys not found in the base.
+   */
+  LineNotFound: number;
+  LineRead: number;
+  Link: string;
+  Name: string;
+  StartDate: string;
+  Status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+};
+
+export type SetImportDraftMatchingsDto = {
+  /**
+   * Values for fields absent from the file, applied to every row.
+   */
+  constants?: Array<ConstantValueDto>;
+  /**
+   * One entry per column, in order: a built-in key, a custom field id, `groups`, or `""` to ignore the column.
+   */
+  matchings: Array<string>;
+};
+
 export type SettingsDto = {
   attributeType: {
     [key: string]: string | boolean;
@@ -263,6 +634,28 @@ export type UpdateFieldValueDto = {
   id: number;
   index?: number;
   text?: string;
+};
+
+export type UploadImportDraftDto = {
+  /**
+   * The .csv, .txt, .xlsx or .xls file.
+   */
+  file: Blob | File;
+};
+
+export type ValidateImportDraftDto = {
+  /**
+   * Rows to answer. Default 100, at most 1000.
+   */
+  limit?: number;
+  /**
+   * Rows to skip among those matching the filter. Default 0.
+   */
+  offset?: number;
+  /**
+   * Only rows with a finding (error or warning).
+   */
+  onlySuspicious?: boolean;
 };
 
 export type GetContactFieldsData = {
@@ -631,6 +1024,148 @@ export type UpdateContactsResponses = {
 
 export type UpdateContactsResponse = UpdateContactsResponses[keyof UpdateContactsResponses];
 
+export type ListImportsData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/contacts/import';
+};
+
+export type ListImportsResponses = {
+  200: Array<ImportOperationDto>;
+};
+
+export type ListImportsResponse = ListImportsResponses[keyof ListImportsResponses];
+
+export type CreateImportData = {
+  body: ImportFormDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/contacts/import/add';
+};
+
+export type CreateImportResponses = {
+  201: ImportOperationDto;
+};
+
+export type CreateImportResponse = CreateImportResponses[keyof CreateImportResponses];
+
+export type DownloadImportFileData = {
+  body?: never;
+  path: {
+    fileName: string;
+  };
+  query?: never;
+  url: '/api/rest/v4/contacts/import/file/{fileName}';
+};
+
+export type DownloadImportFileResponses = {
+  200: Blob | File;
+};
+
+export type DownloadImportFileResponse = DownloadImportFileResponses[keyof DownloadImportFileResponses];
+
+export type DeleteImportData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/contacts/import/{id}';
+};
+
+export type DeleteImportResponses = {
+  204: void;
+};
+
+export type DeleteImportResponse = DeleteImportResponses[keyof DeleteImportResponses];
+
+export type GetImportData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/contacts/import/{id}';
+};
+
+export type GetImportResponses = {
+  200: ImportOperationDto;
+};
+
+export type GetImportResponse = GetImportResponses[keyof GetImportResponses];
+
+export type ListPurgesData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/contacts/purge';
+};
+
+export type ListPurgesResponses = {
+  200: Array<PurgeOperationDto>;
+};
+
+export type ListPurgesResponse = ListPurgesResponses[keyof ListPurgesResponses];
+
+export type CreatePurgeData = {
+  body: PurgeFormDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/contacts/purge/add';
+};
+
+export type CreatePurgeResponses = {
+  201: PurgeOperationDto;
+};
+
+export type CreatePurgeResponse = CreatePurgeResponses[keyof CreatePurgeResponses];
+
+export type DownloadPurgeFileData = {
+  body?: never;
+  path: {
+    fileName: string;
+  };
+  query?: never;
+  url: '/api/rest/v4/contacts/purge/file/{fileName}';
+};
+
+export type DownloadPurgeFileResponses = {
+  200: Blob | File;
+};
+
+export type DownloadPurgeFileResponse = DownloadPurgeFileResponses[keyof DownloadPurgeFileResponses];
+
+export type DeletePurgeData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/contacts/purge/{id}';
+};
+
+export type DeletePurgeResponses = {
+  204: void;
+};
+
+export type DeletePurgeResponse = DeletePurgeResponses[keyof DeletePurgeResponses];
+
+export type GetPurgeData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/contacts/purge/{id}';
+};
+
+export type GetPurgeResponses = {
+  200: PurgeOperationDto;
+};
+
+export type GetPurgeResponse = GetPurgeResponses[keyof GetPurgeResponses];
+
 export type AnonymiseContactData = {
   body?: never;
   path: {
@@ -746,6 +1281,124 @@ export type AddGroupContactsResponses = {
 };
 
 export type AddGroupContactsResponse = AddGroupContactsResponses[keyof AddGroupContactsResponses];
+
+export type UploadImportDraftData = {
+  body: UploadImportDraftDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/imports/drafts';
+};
+
+export type UploadImportDraftResponses = {
+  201: ImportDraftDto;
+};
+
+export type UploadImportDraftResponse = UploadImportDraftResponses[keyof UploadImportDraftResponses];
+
+export type DeleteImportDraftData = {
+  body?: never;
+  path: {
+    id: string;
+  };
+  query?: never;
+  url: '/api/rest/v4/imports/drafts/{id}';
+};
+
+export type DeleteImportDraftResponses = {
+  204: void;
+};
+
+export type DeleteImportDraftResponse = DeleteImportDraftResponses[keyof DeleteImportDraftResponses];
+
+export type GetImportDraftData = {
+  body?: never;
+  path: {
+    id: string;
+  };
+  query?: never;
+  url: '/api/rest/v4/imports/drafts/{id}';
+};
+
+export type GetImportDraftResponses = {
+  200: ImportDraftDto;
+};
+
+export type GetImportDraftResponse = GetImportDraftResponses[keyof GetImportDraftResponses];
+
+export type CorrectImportDraftCellsData = {
+  body: CorrectImportDraftCellsDto;
+  path: {
+    id: string;
+  };
+  query?: never;
+  url: '/api/rest/v4/imports/drafts/{id}/cells';
+};
+
+export type CorrectImportDraftCellsResponses = {
+  200: ImportDraftCorrectedRowsDto;
+};
+
+export type CorrectImportDraftCellsResponse = CorrectImportDraftCellsResponses[keyof CorrectImportDraftCellsResponses];
+
+export type ConfirmImportDraftData = {
+  body: ConfirmImportDraftDto;
+  path: {
+    id: string;
+  };
+  query?: never;
+  url: '/api/rest/v4/imports/drafts/{id}/confirmation';
+};
+
+export type ConfirmImportDraftResponses = {
+  201: ImportOperationDto;
+};
+
+export type ConfirmImportDraftResponse = ConfirmImportDraftResponses[keyof ConfirmImportDraftResponses];
+
+export type SetImportDraftMatchingsData = {
+  body: SetImportDraftMatchingsDto;
+  path: {
+    id: string;
+  };
+  query?: never;
+  url: '/api/rest/v4/imports/drafts/{id}/matchings';
+};
+
+export type SetImportDraftMatchingsResponses = {
+  200: ImportDraftDto;
+};
+
+export type SetImportDraftMatchingsResponse = SetImportDraftMatchingsResponses[keyof SetImportDraftMatchingsResponses];
+
+export type ChooseImportDraftSheetData = {
+  body: ChooseImportDraftSheetDto;
+  path: {
+    id: string;
+  };
+  query?: never;
+  url: '/api/rest/v4/imports/drafts/{id}/sheet';
+};
+
+export type ChooseImportDraftSheetResponses = {
+  200: ImportDraftColumnsDto;
+};
+
+export type ChooseImportDraftSheetResponse = ChooseImportDraftSheetResponses[keyof ChooseImportDraftSheetResponses];
+
+export type ValidateImportDraftData = {
+  body: ValidateImportDraftDto;
+  path: {
+    id: string;
+  };
+  query?: never;
+  url: '/api/rest/v4/imports/drafts/{id}/validation';
+};
+
+export type ValidateImportDraftResponses = {
+  200: ImportDraftValidationDto;
+};
+
+export type ValidateImportDraftResponse = ValidateImportDraftResponses[keyof ValidateImportDraftResponses];
 
 export type GetHealthData = {
   body?: never;

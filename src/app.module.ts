@@ -9,6 +9,8 @@ import { HealthController } from './health.controller';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { ContactsModule } from './modules/contacts/contacts.module';
 import { FieldsModule } from './modules/fields/fields.module';
+import { ImportsModule } from './modules/imports/imports.module';
+import { QueueModule } from './queue/queue.module';
 
 function requestId(request: IncomingMessage, response: ServerResponse): string {
   const given = request.headers['x-request-id'];
@@ -32,9 +34,11 @@ export class AppModule {
           },
         }),
         DatabaseModule.forRoot(database, config),
+        QueueModule,
         AccountsModule,
         FieldsModule,
         ContactsModule,
+        ImportsModule,
       ],
       controllers: [HealthController],
     };

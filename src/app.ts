@@ -21,7 +21,7 @@ export async function createApp(database: Database, config: CarnetConfig): Promi
   app.use(jsonBody('20mb'));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
   app.useGlobalPipes(validationPipe());
-  app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalFilters(new ErrorFilter(config.maxUploadBytes));
   SwaggerModule.setup('docs', app, openApiDocument(app));
   return app;
 }

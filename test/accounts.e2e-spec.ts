@@ -54,7 +54,11 @@ describe('accounts, auth and settings', () => {
     const none = await t.http.get('/api/rest/v4/account/contactattribute');
     expect(none.status).toBe(401);
     expect(none.headers['www-authenticate']).toMatch(/^Basic realm="carnet"/);
-    expect(none.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.stringContaining('HTTP Basic') });
+    expect(none.body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: expect.stringContaining('HTTP Basic'),
+    });
 
     const wrongKey = await t.http
       .get('/api/rest/v4/account/contactattribute')
@@ -104,7 +108,9 @@ describe('accounts, auth and settings', () => {
   });
 
   it('names an unknown setting or a bad value', async () => {
-    const unknown = await t.http.get('/api/rest/v4/account/settingsattribute/colour').set('Authorization', account.auth);
+    const unknown = await t.http
+      .get('/api/rest/v4/account/settingsattribute/colour')
+      .set('Authorization', account.auth);
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toContain('Unknown setting "colour"');
 
@@ -127,7 +133,11 @@ describe('accounts, auth and settings', () => {
       .set('Content-Type', 'application/json')
       .send('{"attributeType": {');
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ statusCode: 400, error: 'Bad Request', message: expect.stringMatching(/^Malformed JSON body/) });
+    expect(res.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: expect.stringMatching(/^Malformed JSON body/),
+    });
   });
 
   it('serves health and the OpenAPI UI without credentials', async () => {

@@ -45,7 +45,12 @@ describe('contacts', () => {
       },
     });
     expect(created.response.status).toBe(201);
-    expect(created.data).toEqual({ id: expect.any(Number), contactKey: 'jean.dupond@example.fr', status: 'created', warnings: [] });
+    expect(created.data).toEqual({
+      id: expect.any(Number),
+      contactKey: 'jean.dupond@example.fr',
+      status: 'created',
+      warnings: [],
+    });
 
     const updated = await upsertContact({
       client,
@@ -76,7 +81,10 @@ describe('contacts', () => {
 
   it('stores custom values by format and reads them back as text', async () => {
     const number = await createContactField({ client, body: { name: 'Points', format: 'Number' } });
-    const date = await createContactField({ client, body: { name: 'Adhésion', format: 'DateTime', options: 'dd.mm.yyyy' } });
+    const date = await createContactField({
+      client,
+      body: { name: 'Adhésion', format: 'DateTime', options: 'dd.mm.yyyy' },
+    });
     const single = await createContactField({ client, body: { name: 'Niveau', format: 'SingleSelection' } });
     const gold = await createContactFieldValue({ client, path: { id: single.data!.id }, body: { text: 'Or' } });
     const res = await upsertContact({
@@ -136,7 +144,13 @@ describe('contacts', () => {
     expect(res.response.status).toBe(400);
     expect(res.error).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     const details = (res.error as { details: { field: string; message: string }[] }).details;
-    expect(details.map((d) => d.field)).toEqual(['couleur', 'birthdate', String(number.data!.id), String(listA.data!.id), 'creationdate']);
+    expect(details.map((d) => d.field)).toEqual([
+      'couleur',
+      'birthdate',
+      String(number.data!.id),
+      String(listA.data!.id),
+      'creationdate',
+    ]);
     expect(details[0].message).toContain('Unknown attribute "couleur"');
     expect(details[1].message).toContain('"31/02/1990" is not a valid date');
     expect(details[2].message).toContain('"douze" is not a number');
@@ -207,7 +221,11 @@ describe('contacts', () => {
     expect(valueOf(read.data?.attributes, 'emailunsubscriptiondate')).toBeUndefined();
 
     const history = await getContactHistory({ client, path: { contactKey: 'sticky@example.com', size: 10 } });
-    expect(history.data?.logs[0]).toMatchObject({ type: 'update', title: expect.stringContaining('(forced)'), group: 'api' });
+    expect(history.data?.logs[0]).toMatchObject({
+      type: 'update',
+      title: expect.stringContaining('(forced)'),
+      group: 'api',
+    });
   });
 
   it('brings a deleted unsubscribed contact back unsubscribed, and keeps only a hash', async () => {
@@ -228,14 +246,22 @@ describe('contacts', () => {
       'SELECT channel, key_hash, opt_in, reason FROM suppression WHERE account_id = $1',
       [account.id],
     );
-    expect(suppression).toContainEqual({ channel: 'email', key_hash: expect.stringMatching(/^[0-9a-f]{64}$/), opt_in: 'no', reason: 'trop de mails' });
+    expect(suppression).toContainEqual({
+      channel: 'email',
+      key_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      opt_in: 'no',
+      reason: 'trop de mails',
+    });
     expect(JSON.stringify(suppression)).not.toContain('gone@example.com');
 
     const back = await upsertContact({
       client,
       body: { contactKey: 'GONE@example.com', attributes: [{ fieldName: 'emailoptin', fieldValue: 'yes' }] },
     });
-    expect(back.data).toMatchObject({ status: 'created', warnings: [expect.stringContaining('emailoptin stays "no"')] });
+    expect(back.data).toMatchObject({
+      status: 'created',
+      warnings: [expect.stringContaining('emailoptin stays "no"')],
+    });
     const read = await getContact({ client, path: { contactKey: 'gone@example.com' } });
     expect(valueOf(read.data?.attributes, 'emailoptin')).toBe('no');
     expect(valueOf(read.data?.attributes, 'emailunsubscriptionreason')).toBe('trop de mails');
@@ -253,7 +279,10 @@ describe('contacts', () => {
     const results = [];
     for (const [i, contactKey] of forms.entries()) {
       results.push(
-        await upsertContact({ client: sms, body: { contactKey, attributes: [{ fieldName: 'firstname', fieldValue: `v${i}` }] } }),
+        await upsertContact({
+          client: sms,
+          body: { contactKey, attributes: [{ fieldName: 'firstname', fieldValue: `v${i}` }] },
+        }),
       );
     }
     expect(results.map((r) => r.data?.status)).toEqual(['created', 'updated', 'updated', 'updated']);
@@ -286,9 +315,14 @@ describe('contacts', () => {
       [20, 400],
     ]);
     expect(failures[0].message).toContain('"broken-address" is not a valid email address');
-    expect(failures[1].details).toEqual([{ field: 'birthdate', message: expect.stringContaining('"hier" is not a valid date') }]);
+    expect(failures[1].details).toEqual([
+      { field: 'birthdate', message: expect.stringContaining('"hier" is not a valid date') },
+    ]);
     expect(failures[2].message).toContain('contactKey');
-    const count = await t.database.dataSource.query("SELECT count(*)::int AS n FROM contact WHERE account_id = $1 AND email LIKE 'bulk%'", [account.id]);
+    const count = await t.database.dataSource.query(
+      "SELECT count(*)::int AS n FROM contact WHERE account_id = $1 AND email LIKE 'bulk%'",
+      [account.id],
+    );
     expect(count[0].n).toBe(497);
 
     const updates = await updateContacts({
@@ -308,8 +342,14 @@ describe('contacts', () => {
   });
 
   it('records history and answers both history calls', async () => {
-    await upsertContact({ client, body: { contactKey: 'story@example.com', attributes: [{ fieldName: 'firstname', fieldValue: 'A' }] } });
-    await upsertContact({ client, body: { contactKey: 'story@example.com', attributes: [{ fieldName: 'firstname', fieldValue: 'B' }] } });
+    await upsertContact({
+      client,
+      body: { contactKey: 'story@example.com', attributes: [{ fieldName: 'firstname', fieldValue: 'A' }] },
+    });
+    await upsertContact({
+      client,
+      body: { contactKey: 'story@example.com', attributes: [{ fieldName: 'firstname', fieldValue: 'B' }] },
+    });
     const byPath = await getContactHistory({ client, path: { contactKey: 'story@example.com', size: 1 } });
     expect(byPath.data).toMatchObject({ contactKey: 'story@example.com', contactFound: true, records: 2 });
     expect(byPath.data?.logs).toEqual([

@@ -73,7 +73,7 @@ describe('fields', () => {
 
     const formatChange = await updateContactField({ client, body: { id, format: 'Number' } });
     expect(formatChange.response.status).toBe(400);
-    expect(formatChange.error).toMatchObject({ message: expect.stringContaining("format cannot change") });
+    expect(formatChange.error).toMatchObject({ message: expect.stringContaining('format cannot change') });
 
     const all = await getContactFields({ client });
     expect(all.data?.map((f) => f.name)).toContain('Premier achat');
@@ -95,9 +95,14 @@ describe('fields', () => {
     const builtinName = await createContactField({ client, body: { name: 'Email', format: 'ShortText' } });
     expect(builtinName.response.status).toBe(409);
 
-    const badOptions = await createContactField({ client, body: { name: 'Choix', format: 'SingleSelection', options: 'maybe' } });
+    const badOptions = await createContactField({
+      client,
+      body: { name: 'Choix', format: 'SingleSelection', options: 'maybe' },
+    });
     expect(badOptions.response.status).toBe(400);
-    expect(badOptions.error).toMatchObject({ details: [{ field: 'options', message: expect.stringContaining('"true"') }] });
+    expect(badOptions.error).toMatchObject({
+      details: [{ field: 'options', message: expect.stringContaining('"true"') }],
+    });
 
     const badFormat = await t.http
       .post('/api/rest/v4/account/contactattribute')
@@ -108,7 +113,10 @@ describe('fields', () => {
   });
 
   it('keeps list values in order, inserting and moving by index', async () => {
-    const field = await createContactField({ client, body: { name: 'Pierres', format: 'MultipleSelection', options: 'true' } });
+    const field = await createContactField({
+      client,
+      body: { name: 'Pierres', format: 'MultipleSelection', options: 'true' },
+    });
     const id = field.data!.id;
     expect(field.data?.options).toBe('true');
     for (const text of ['Perle', 'Diamant', 'Agathe']) {
@@ -118,7 +126,8 @@ describe('fields', () => {
     const rubis = await createContactFieldValue({ client, path: { id }, body: { text: 'Rubis', index: 1 } });
     expect(rubis.data).toMatchObject({ text: 'Rubis', index: 1 });
 
-    const texts = async () => (await getContactFieldValues({ client, path: { id } })).data?.map((v) => [v.index, v.text]);
+    const texts = async () =>
+      (await getContactFieldValues({ client, path: { id } })).data?.map((v) => [v.index, v.text]);
     expect(await texts()).toEqual([
       [1, 'Rubis'],
       [2, 'Perle'],
@@ -126,7 +135,10 @@ describe('fields', () => {
       [4, 'Agathe'],
     ]);
 
-    const moved = await updateContactFieldValue({ client, body: { id: rubis.data!.id, index: 3, text: 'Rubis rouge' } });
+    const moved = await updateContactFieldValue({
+      client,
+      body: { id: rubis.data!.id, index: 3, text: 'Rubis rouge' },
+    });
     expect(moved.data).toMatchObject({ index: 3, text: 'Rubis rouge' });
     expect(await texts()).toEqual([
       [1, 'Perle'],
@@ -143,7 +155,10 @@ describe('fields', () => {
     const diamant = values[1].id;
     await upsertContact({
       client,
-      body: { contactKey: 'bijou@example.com', attributes: [{ fieldName: String(id), fieldValue: `${perle},${diamant}` }] },
+      body: {
+        contactKey: 'bijou@example.com',
+        attributes: [{ fieldName: String(id), fieldValue: `${perle},${diamant}` }],
+      },
     });
     const removed = await deleteContactFieldValue({ client, path: { id: perle } });
     expect(removed.response.status).toBe(204);

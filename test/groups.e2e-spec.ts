@@ -25,7 +25,12 @@ describe('groups', () => {
   it('creates, renames, fills, lists and deletes a group', async () => {
     const vip = await createGroup({ client, body: { name: 'VIP' } });
     expect(vip.response.status).toBe(201);
-    expect(vip.data).toEqual({ id: expect.any(Number), name: 'VIP', creationDate: expect.any(String), contactCount: 0 });
+    expect(vip.data).toEqual({
+      id: expect.any(Number),
+      name: 'VIP',
+      creationDate: expect.any(String),
+      contactCount: 0,
+    });
     const id = vip.data!.id;
     expect((await createGroup({ client, body: { name: 'vip' } })).response.status).toBe(409);
 
@@ -53,7 +58,7 @@ describe('groups', () => {
     expect(contactsStay.data?.contacts).toHaveLength(2);
   });
 
-  it("isolates groups and members between accounts", async () => {
+  it('isolates groups and members between accounts', async () => {
     const mine = await createGroup({ client, body: { name: 'Mine' } });
     const id = mine.data!.id;
     const other = await t.createAccount('Other');

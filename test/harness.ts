@@ -33,7 +33,7 @@ export interface TestApp {
  * Boots the app on a random port: against DATABASE_URL when set (CI), else against an embedded
  * PGlite of its own in a temporary folder, so test files run in parallel.
  */
-export async function startTestApp(): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'carnet-test-'));
   const config = readConfig({
     DATABASE_URL: process.env.DATABASE_URL,
@@ -41,6 +41,7 @@ export async function startTestApp(): Promise<TestApp> {
     ADMIN_TOKEN,
     SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
   });
   const database = await openDatabase(config);
   const app = await createApp(database, config);

@@ -22,6 +22,9 @@ interface BodyParserError {
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ErrorFilter');
 
+  /** `maxUploadBytes`: named in the message of an upload refused for its size. */
+  constructor(private readonly maxUploadBytes?: number) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<Request & { id?: string }>();
@@ -43,6 +46,13 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      if (status === 413 && this.maxUploadBytes) {
+        const megabytes = Math.round(this.maxUploadBytes / 1024 / 1024);
+        return this.shape(
+          413,
+          `The file is larger than the ${megabytes} MB upload limit (MAX_UPLOAD_MB); split it into smaller files`,
+        );
+      }
       const response = exception.getResponse();
       if (typeof response === 'object' && response !== null && 'details' in response) {
         const { message, details } = response as { message: string; details: ErrorDetail[] };

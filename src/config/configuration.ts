@@ -8,6 +8,10 @@ export interface CarnetConfig {
   adminToken: string | undefined;
   secretKey: string | undefined;
   maxUploadBytes: number;
+  /** Seconds without a heartbeat after which a running import counts as abandoned and is resumed. */
+  importStaleSeconds: number;
+  /** Hours a guided-import draft lives unconfirmed before it and its file are deleted. */
+  draftTtlHours: number;
   logLevel: string;
 }
 
@@ -56,6 +60,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CarnetConfig {
     adminToken,
     secretKey,
     maxUploadBytes: integer(env, 'MAX_UPLOAD_MB', 200, 1, 10240) * 1024 * 1024,
+    importStaleSeconds: integer(env, 'IMPORT_STALE_SECONDS', 120, 1, 86400),
+    draftTtlHours: integer(env, 'DRAFT_TTL_HOURS', 24, 1, 720),
     logLevel,
   };
 }

@@ -1,0 +1,252 @@
+/**
+ * `npm run bench:import`: measures an import against the floor of a raw COPY, on the PostgreSQL at
+ * DATABASE_URL. Generates (once) a deterministic 1,000,000-row, 10-column semicolon CSV and a 100,000-row
+ * workbook in bench-data/, then: (a) COPY into a bare table with a unique index on lower(email); (b) the
+ * same file through POST /contacts/import/add on a service started as a child process, until done; (c) the
+ * same file again (all updates); (d) the workbook. Prints times, rows/s, ratios and the service's peak RSS.
+ * Environment: BENCH_ROWS (default 1000000), BENCH_XLSX_ROWS (default 100000).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openAsBlob,
+  readFileSync,
+  statSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import * as XLSX from 'xlsx';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const XLSX_ROWS = Number(process.env.BENCH_XLSX_ROWS ?? 100_000);
+const ROOT = resolve(__dirname, '..', '..', '..');
+const DATA = join(ROOT, 'bench-data');
+const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+const HEADER = [
+  'Prénom',
+  'Nom',
+  'Email',
+  'Mobile',
+  'Adresse',
+  'Code postal',
+  'Ville',
+  'Téléphone',
+  'Date de naissance',
+  'Groupes',
+];
+const MATCHINGS = [
+  'firstname',
+  'lastname',
+  'email',
+  'mobile',
+  'address1',
+  'zipcode',
+  'city',
+  'phone',
+  'birthdate',
+  'groups',
+];
+
+/** A small deterministic generator (mulberry32): the same file on every machine. */
+function random(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = ['Jean', 'Marie', 'Luc', 'Zoé', 'Hélène', 'François', 'Agnès', 'Noël', 'Paul', 'Léa', 'Hugo', 'Chloé'];
+const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau'];
+const CITIES = ['Paris', 'Lyon', 'Marseille', 'Toulouse', 'Nice', 'Nantes', 'Lille', 'Rennes', 'Bordeaux', 'Dijon'];
+const DOMAINS = ['gmail.com', 'orange.fr', 'free.fr', 'laposte.net', 'yahoo.fr', 'hotmail.fr', 'sfr.fr'];
+const GROUPS = ['clients', 'prospects', 'vip', 'newsletter', 'salon 2025'];
+
+function row(i: number, next: () => number): string[] {
+  const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)];
+  const mobile = `06${String(10_000_000 + ((i * 7919) % 89_999_999)).padStart(8, '0')}`;
+  const day = 1 + Math.floor(next() * 28);
+  const month = 1 + Math.floor(next() * 12);
+  return [
+    pick(FIRST),
+    pick(LAST),
+    `contact${i}@${pick(DOMAINS)}`,
+    mobile,
+    `${1 + Math.floor(next() * 200)} rue de la République`,
+    String(10000 + Math.floor(next() * 85000)),
+    pick(CITIES),
+    `01${String(Math.floor(next() * 100_000_000)).padStart(8, '0')}`,
+    `${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/${1950 + Math.floor(next() * 55)}`,
+    next() < 0.5 ? pick(GROUPS) : '',
+  ];
+}
+
+async function generateCsv(path: string): Promise<void> {
+  if (existsSync(path)) return;
+  const next = random(42);
+  const out = createWriteStream(path);
+  out.write(`${HEADER.join(';')}\n`);
+  for (let i = 1; i <= ROWS; i++) {
+    if (!out.write(`${row(i, next).join(';')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r) => out.end(() => r()));
+}
+
+function generateWorkbook(path: string): void {
+  if (existsSync(path)) return;
+  const next = random(7);
+  const rows = [HEADER];
+  for (let i = 1; i <= XLSX_ROWS; i++) rows.push(row(i, next));
+  const book = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(rows), 'Contacts');
+  XLSX.writeFile(book, path);
+}
+
+async function copyFloor(url: string, csv: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('DROP TABLE IF EXISTS bench_copy_floor');
+    await client.query(`CREATE TABLE bench_copy_floor (${MATCHINGS.map((m) => `"${m}" text`).join(', ')})`);
+    await client.query('CREATE UNIQUE INDEX bench_copy_floor_email ON bench_copy_floor (lower(email))');
+    const started = performance.now();
+    await pipeline(
+      createReadStream(csv),
+      client.query(copyFrom(`COPY bench_copy_floor FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)`)),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    await client.query('DROP TABLE bench_copy_floor');
+    return seconds;
+  } finally {
+    await client.end();
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Peak resident memory of a process, from /proc (VmHWM), in MB. */
+function peakRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function startService(url: string): Promise<{ child: ChildProcess; base: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(port),
+      ADMIN_TOKEN,
+      SECRET_KEY: process.env.SECRET_KEY ?? 'bench-secret-key-0123456789abcdef0123456789',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) return { child, base };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the service did not start');
+}
+
+async function importFile(
+  base: string,
+  auth: string,
+  path: string,
+  name: string,
+): Promise<{ seconds: number; body: Record<string, unknown> }> {
+  const form = new FormData();
+  form.set('matchings', JSON.stringify(MATCHINGS));
+  form.set('file', await openAsBlob(path), name);
+  const started = performance.now();
+  const created = await fetch(`${base}/api/rest/v4/contacts/import/add`, {
+    method: 'POST',
+    headers: { Authorization: auth },
+    body: form,
+  });
+  const operation = (await created.json()) as { Id: number };
+  if (!created.ok) throw new Error(`import refused: ${JSON.stringify(operation)}`);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 250));
+    const body = (await (
+      await fetch(`${base}/api/rest/v4/contacts/import/${operation.Id}`, { headers: { Authorization: auth } })
+    ).json()) as Record<string, unknown>;
+    if (['done', 'failed', 'cancelled'].includes(body.Status as string)) {
+      return { seconds: (performance.now() - started) / 1000, body };
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    process.stderr.write('bench:import needs DATABASE_URL (a real PostgreSQL: the figures are about it)\n');
+    process.exit(2);
+  }
+  mkdirSync(DATA, { recursive: true });
+  const csv = join(DATA, `contacts-${ROWS}.csv`);
+  const workbook = join(DATA, `contacts-${XLSX_ROWS}.xlsx`);
+  await generateCsv(csv);
+  generateWorkbook(workbook);
+  console.log(`file: ${csv} (${ROWS} rows, ${(statSync(csv).size / 1e6).toFixed(1)} MB)`);
+
+  const floor = await copyFloor(url, csv);
+  console.log(
+    `(a) COPY into a bare table with unique lower(email): ${floor.toFixed(1)} s, ${Math.round(ROWS / floor)} rows/s`,
+  );
+
+  const { child, base } = await startService(url);
+  try {
+    const created = await fetch(`${base}/api/rest/v4/admin/accounts`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: `bench ${new Date().toISOString()}` }),
+    });
+    const account = (await created.json()) as { login: string; apiKey: string };
+    const auth = `Basic ${Buffer.from(`${account.login}:${account.apiKey}`).toString('base64')}`;
+
+    const first = await importFile(base, auth, csv, 'contacts.csv');
+    console.log(
+      `(b) import through POST /contacts/import/add: ${first.seconds.toFixed(1)} s, ${Math.round(ROWS / first.seconds)} rows/s, ` +
+        `ratio (b)/(a) ${(first.seconds / floor).toFixed(2)}; ${JSON.stringify(first.body)}`,
+    );
+    console.log(`    service peak RSS so far: ${peakRss(child.pid!).toFixed(0)} MB`);
+    const again = await importFile(base, auth, csv, 'contacts.csv');
+    console.log(
+      `(c) re-import of the same file (all matched): ${again.seconds.toFixed(1)} s, ratio to (b) ${(again.seconds / first.seconds).toFixed(2)}; ` +
+        `LineUpdate ${String(again.body.LineUpdate)}`,
+    );
+    console.log(`    service peak RSS so far: ${peakRss(child.pid!).toFixed(0)} MB`);
+    const sheet = await importFile(base, auth, workbook, 'contacts.xlsx');
+    console.log(
+      `(d) ${XLSX_ROWS}-row XLSX import: ${sheet.seconds.toFixed(1)} s, ${Math.round(XLSX_ROWS / sheet.seconds)} rows/s; ${JSON.stringify(sheet.body)}`,
+    );
+    console.log(`service peak RSS over the whole run: ${peakRss(child.pid!).toFixed(0)} MB`);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+void main();

@@ -1,0 +1,61 @@
+import type { FileRow } from './import-settings';
+
+/** A file's rows seen as a table: the header row (if any) and the data rows after it, streamed. */
+export interface FileTable {
+  headers: string[];
+  /** Columns the table has: the header's width, or the first data row's, trailing empty cells left out. */
+  width: number;
+  /** Width including trailing empty cells (a v4 client may send a matching for those too). */
+  rawWidth: number;
+  firstRow: FileRow | undefined;
+  rows: AsyncGenerator<FileRow>;
+  close(): Promise<void>;
+}
+
+function widthOf(cells: readonly string[]): number {
+  let width = cells.length;
+  while (width > 0 && cells[width - 1].trim() === '') width--;
+  return width;
+}
+
+/**
+ * Skips the records before `firstLine` (1-based), takes the header row when asked, and streams the rest.
+ * Only the rows actually consumed are read from the source.
+ */
+export async function openTable(
+  source: AsyncIterable<FileRow>,
+  firstLine: number,
+  hasHeader: boolean,
+): Promise<FileTable> {
+  const iterator = source[Symbol.asyncIterator]();
+  let next = await iterator.next();
+  for (let skipped = 1; !next.done && skipped < firstLine; skipped++) next = await iterator.next();
+  let headers: string[] = [];
+  let rawWidth = 0;
+  if (hasHeader && !next.done) {
+    rawWidth = next.value.cells.length;
+    headers = next.value.cells.slice(0, widthOf(next.value.cells)).map((h) => h.trim());
+    next = await iterator.next();
+  }
+  const firstRow = next.done ? undefined : next.value;
+  if (!hasHeader && firstRow) rawWidth = firstRow.cells.length;
+  async function* rows(): AsyncGenerator<FileRow> {
+    if (!firstRow) return;
+    yield firstRow;
+    for (;;) {
+      const step = await iterator.next();
+      if (step.done) return;
+      yield step.value;
+    }
+  }
+  return {
+    headers,
+    width: hasHeader ? headers.length : widthOf(firstRow?.cells ?? []),
+    rawWidth,
+    firstRow,
+    rows: rows(),
+    close: async () => {
+      await iterator.return?.(undefined);
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { BadRequest, Conflict } from '../../common/errors';
+
+/** The import's coded errors, each with a message that says what to fix (SPEC §10). */
+export const importErrors = {
+  columnCountMismatch: (columns: number, matchings: number) =>
+    new BadRequest(
+      'ImportColumnCountMismatch',
+      `The file has ${columns} columns but matchings has ${matchings} entries; send one entry per column ("" to ignore a column)`,
+    ),
+  unknownFieldId: (id: string, place: string) =>
+    new BadRequest(
+      'UnknownFieldId',
+      `${place} names field id ${id}, which this account does not have; list fields with GET /account/contactattribute`,
+    ),
+  unknownMatching: (name: string, place: string) =>
+    new BadRequest(
+      'UnknownMatching',
+      `${place} is "${name}": use a built-in key (GET /account/contactattribute/builtin), a custom field id, "groups", or "" to ignore the column`,
+    ),
+  readOnlyMatching: (name: string, place: string) =>
+    new BadRequest('ReadOnlyMatching', `${place} is matched to ${name}, which is read-only; ignore it`),
+  repeatedMatching: (name: string, first: number, second: number) =>
+    new BadRequest(
+      'RepeatedMatching',
+      `Columns ${first} and ${second} are both matched to ${name}; keep one and ignore the other`,
+    ),
+  keyNotMatched: (key: string) =>
+    new BadRequest(
+      'ImportKeyNotMatched',
+      `No column is matched to ${key}, this account's uniqueness key; match the column holding it`,
+    ),
+  duplicatesNotAllowed: () =>
+    new BadRequest(
+      'DuplicatesNotAllowed',
+      'duplicateOption "allowdup" needs an account that allows duplicates (setting allowDuplicates); use disallowdupupdate or disallowdup',
+    ),
+  badFormField: (field: string, problem: string) => new BadRequest('InvalidImportField', `${field}: ${problem}`),
+  missingFile: () => new BadRequest('MissingFile', 'Attach the file to import in the multipart field "file"'),
+  noDataRow: () =>
+    new BadRequest(
+      'NoDataRow',
+      'The file has no data row after its header; check firstLine and firstLineAsHeader, or that the right sheet is chosen',
+    ),
+  consentRequired: () =>
+    new BadRequest(
+      'ConsentRequired',
+      'Confirm that you hold proof of consent for the contacts of this file: send consent: true',
+    ),
+  draftConfirmed: (id: string) => new Conflict('DraftAlreadyConfirmed', `Draft ${id} is already confirmed`),
+  draftNotReady: (what: string) => new BadRequest('DraftNotReady', what),
+  operationRunning: (id: number) =>
+    new Conflict('ImportRunning', `Import ${id} is running; wait until it is done, failed or cancelled`),
+};

@@ -1,0 +1,355 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AccountContext } from '../../common/auth.decorators';
+import { DomainError } from '../../common/errors';
+import { CARNET_CONFIG } from '../../database/database.module';
+import type { CarnetConfig } from '../../config/configuration';
+import { JobQueue } from '../../queue/job-queue';
+import { AccountsService } from '../accounts/accounts.service';
+import { ContactBatchesService, type IncomingContact } from '../contacts/contact-batches.service';
+import { ContactsService } from '../contacts/contacts.service';
+import type { FieldCatalogue } from '../fields/field-catalogue';
+import { FieldsService } from '../fields/fields.service';
+import { openTable } from './file-table';
+import type { ImportSettings } from './import-settings';
+import { ImportsRepository, type CounterDelta, type OperationRow, type Rejection } from './imports.repository';
+import { openImportFile } from './reading/import-file';
+import { readingOptions } from './import-settings';
+import { compileMatchings, type MatchingPlan } from './rules/matching-plan';
+import { readImportedRow, type ImportedRow, type RowContext } from './rules/row-reading';
+import { StoredFilesRepository } from './stored-files.repository';
+
+export const IMPORT_QUEUE = 'contact-import';
+const BATCH_ROWS = 5000;
+
+const BATCH_MODE = { disallowdupupdate: 'update', disallowdup: 'add', allowdup: 'always-add' } as const;
+
+const emptyDelta = (): CounterDelta => ({
+  lineRead: 0,
+  lineDuplicate: 0,
+  lineAdd: 0,
+  lineUpdate: 0,
+  lineError: 0,
+  lineKeptOptOut: 0,
+  lineDelete: 0,
+});
+
+/** Cells with the guided flow's corrections applied. */
+function correctedCells(cells: string[], line: number, corrections: ImportSettings['corrections']): string[] {
+  const fixes = corrections?.[String(line)];
+  if (!fixes) return cells;
+  const copy = [...cells];
+  for (const [column, value] of Object.entries(fixes)) copy[Number(column)] = value;
+  return copy;
+}
+
+/** Later cells win, as if the rows had been applied one after the other. */
+function mergeInto(target: IncomingContact, row: ImportedRow): void {
+  Object.assign(target.columns, row.columns);
+  Object.assign(target.fields, row.fields);
+  target.groups.push(...row.groups.filter((g) => !target.groups.includes(g)));
+}
+
+interface RunState {
+  operation: OperationRow;
+  account: AccountContext;
+  catalogue: FieldCatalogue;
+  plan: MatchingPlan;
+  headers: string[];
+  context: RowContext;
+  /** Keys already met in the file: a later row with one is a duplicate (and wins). */
+  seen: Set<string>;
+}
+
+/**
+ * Runs imports and purges as jobs: the stored file is streamed through the reader, each batch of rows is
+ * read, validated and written in one transaction together with the operation's counters and resume point,
+ * so a crash loses at most the batch in flight and a rerun continues after the last committed line.
+ */
+@Injectable()
+export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ImportRunner.name);
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly imports: ImportsRepository,
+    private readonly files: StoredFilesRepository,
+    private readonly accounts: AccountsService,
+    private readonly fields: FieldsService,
+    private readonly batches: ContactBatchesService,
+    private readonly contacts: ContactsService,
+    @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.queue.register<{ operationId: number }>(IMPORT_QUEUE, ({ operationId }) => this.run(operationId), {
+      retryLimit: 3,
+      retryDelay: 5,
+      expireInSeconds: 4 * 3600,
+    });
+  }
+
+  /** At start and every minute: operations left running by a dead worker go back in line and resume. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.requeueStale();
+    this.sweeper = setInterval(() => {
+      this.requeueStale().catch((error: unknown) => this.logger.warn(error));
+    }, 60_000);
+    this.sweeper.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+  }
+
+  async enqueue(operationId: number): Promise<void> {
+    await this.queue.send(IMPORT_QUEUE, { operationId }, { singletonKey: String(operationId) });
+  }
+
+  /** Puts back in line the operations whose worker stopped beating (the process died mid-run). */
+  async requeueStale(): Promise<number[]> {
+    const stale = await this.imports.findStale(this.config.importStaleSeconds);
+    for (const id of stale) await this.enqueue(id);
+    return stale;
+  }
+
+  async run(operationId: number): Promise<void> {
+    const operation = await this.imports.claim(operationId, this.config.importStaleSeconds);
+    if (!operation) return;
+    const directory = await mkdtemp(join(tmpdir(), 'carnet-import-'));
+    const heartbeat = setInterval(() => {
+      this.imports.heartbeat(operationId).catch((error: unknown) => this.logger.warn(error));
+    }, 10_000);
+    try {
+      const path = join(directory, operation.fileName.replace(/[^\w.-]/g, '_'));
+      await this.files.copyTo(operation.accountId, operation.fileId, path);
+      const account = await this.accounts.contextOf(operation.accountId);
+      if (operation.kind === 'purge') await this.purge(operation, account, path);
+      else await this.import(operation, account, path);
+      await this.imports.finish(operationId, 'done');
+    } catch (error) {
+      if (error instanceof DomainError) {
+        await this.imports.finish(operationId, 'failed', error.message);
+      } else if (operation.attempts >= 3) {
+        this.logger.error(error);
+        await this.imports.finish(operationId, 'failed', 'An internal error stopped the import; it can be rerun');
+      } else {
+        // Put back in line; the queue retries the job, which resumes after the last committed batch.
+        await this.imports.requeue(operationId);
+        throw error;
+      }
+    } finally {
+      clearInterval(heartbeat);
+      await rm(directory, { recursive: true, force: true });
+    }
+    const old = await this.imports.trimHistory(operation.accountId, operation.kind);
+    await this.files.remove(operation.accountId, old);
+  }
+
+  private async openRows(operation: OperationRow, path: string) {
+    const { settings } = operation;
+    const file = openImportFile(path, operation.fileName, readingOptions(settings));
+    return openTable(file.rows(settings.sheet), settings.firstLine, settings.firstLineAsHeader);
+  }
+
+  private async import(operation: OperationRow, account: AccountContext, path: string): Promise<void> {
+    const table = await this.openRows(operation, path);
+    const catalogue = await this.fields.catalogue(account.id);
+    const { settings } = operation;
+    const state: RunState = {
+      operation,
+      account,
+      catalogue,
+      headers: table.headers,
+      plan: compileMatchings(settings.matchings, table.headers, catalogue, settings.constants),
+      context: { catalogue, defaultCountry: account.defaultCountry, uniquenessKey: account.uniquenessKey },
+      seen: new Set(),
+    };
+    let batch: ImportedRow[] = [];
+    let writing: Promise<void> | undefined;
+    try {
+      for await (const row of table.rows) {
+        const cells = correctedCells(row.cells, row.line, settings.corrections);
+        const imported = readImportedRow(row.line, cells, state.headers, state.plan, state.context);
+        if (row.line <= operation.resumeLine) {
+          // Already committed by an earlier run: only remember its key for duplicate detection.
+          if (imported.accepted && imported.key) state.seen.add(imported.key);
+          continue;
+        }
+        batch.push(imported);
+        if (batch.length >= BATCH_ROWS) {
+          await writing;
+          writing = this.writeBatch(state, batch);
+          batch = [];
+        }
+      }
+      await writing;
+      if (batch.length > 0) await this.writeBatch(state, batch);
+    } finally {
+      await table.close();
+    }
+  }
+
+  private async writeBatch(state: RunState, rows: ImportedRow[]): Promise<void> {
+    const { operation, account } = state;
+    const settings = operation.settings;
+    rows = await this.addNewValues(state, rows);
+    const delta = emptyDelta();
+    delta.lineRead = rows.length;
+    const rejections: Rejection[] = [];
+    const incoming: IncomingContact[] = [];
+    const byKey = new Map<string, IncomingContact>();
+    const counted = new Set<IncomingContact>();
+    const allowDuplicates = settings.duplicateOption === 'allowdup';
+    for (const row of rows) {
+      if (!row.accepted || !row.key) {
+        delta.lineError++;
+        rejections.push({
+          line: row.line,
+          reasons: row.findings
+            .filter((f) => f.severity === 'error')
+            .map((f) => `${f.code}: ${f.message}`)
+            .join(' | '),
+          cells: row.cells,
+        });
+        continue;
+      }
+      const contact = { key: row.key, columns: { ...row.columns }, fields: { ...row.fields }, groups: [...row.groups] };
+      if (allowDuplicates) {
+        incoming.push(contact);
+        continue;
+      }
+      const repeated = state.seen.has(row.key);
+      if (repeated) delta.lineDuplicate++;
+      state.seen.add(row.key);
+      const earlier = byKey.get(row.key);
+      if (earlier) mergeInto(earlier, row);
+      else {
+        byKey.set(row.key, contact);
+        incoming.push(contact);
+        // Its first row was counted in an earlier batch: this one only replaces it.
+        if (repeated) counted.add(contact);
+      }
+    }
+    const lastLine = rows[rows.length - 1].line;
+    await this.imports.transaction(async (em) => {
+      const outcome = await this.batches.importBatch(em, account, incoming, {
+        operationId: operation.id,
+        mode: BATCH_MODE[settings.duplicateOption],
+        groupId: settings.groupId,
+        now: new Date(),
+      });
+      outcome.results.forEach((result, index) => {
+        if (counted.has(incoming[index])) return;
+        if (result === 'added') delta.lineAdd++;
+        else if (result === 'updated' || result === 'unchanged') delta.lineUpdate++;
+      });
+      delta.lineKeptOptOut = outcome.keptOptOut;
+      await this.imports.addRejections(em, account.id, operation.id, rejections);
+      await this.imports.recordBatch(em, operation.id, delta, lastLine);
+    });
+  }
+
+  /** Adds the list values the file brings to fields that accept new values, then rereads those rows. */
+  private async addNewValues(state: RunState, rows: ImportedRow[]): Promise<ImportedRow[]> {
+    const wanted = new Map<number, Set<string>>();
+    for (const row of rows) {
+      for (const { fieldId, text } of row.newValues) {
+        const texts = wanted.get(fieldId) ?? new Set<string>();
+        texts.add(text);
+        wanted.set(fieldId, texts);
+      }
+    }
+    if (wanted.size === 0) return rows;
+    for (const [fieldId, texts] of wanted) {
+      await this.fields.appendValues(state.account.id, state.catalogue, fieldId, [...texts]);
+    }
+    return rows.map((row) =>
+      row.newValues.length === 0 ? row : readImportedRow(row.line, row.cells, state.headers, state.plan, state.context),
+    );
+  }
+
+  private async purge(operation: OperationRow, account: AccountContext, path: string): Promise<void> {
+    const table = await this.openRows(operation, path);
+    const column = (operation.settings.keyColumn ?? 1) - 1;
+    try {
+      let batch: { line: number; cells: string[] }[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const rows = batch;
+        batch = [];
+        await this.purgeBatch(operation, account, rows, column);
+      };
+      for await (const row of table.rows) {
+        if (row.line <= operation.resumeLine) continue;
+        batch.push(row);
+        if (batch.length >= BATCH_ROWS) await flush();
+      }
+      await flush();
+    } finally {
+      await table.close();
+    }
+  }
+
+  private async purgeBatch(
+    operation: OperationRow,
+    account: AccountContext,
+    rows: { line: number; cells: string[] }[],
+    column: number,
+  ): Promise<void> {
+    const delta = emptyDelta();
+    delta.lineRead = rows.length;
+    const rejections: Rejection[] = [];
+    const keys: { line: number; key: string }[] = [];
+    for (const row of rows) {
+      const raw = row.cells[column]?.trim() ?? '';
+      const key = raw === '' ? undefined : this.readKey(account, raw);
+      if (key) keys.push({ line: row.line, key });
+      else {
+        delta.lineError++;
+        rejections.push({
+          line: row.line,
+          reasons:
+            raw === ''
+              ? 'row.missing_key: the key column is empty'
+              : `row.invalid_key: "${raw}" is not a valid ${account.uniquenessKey}`,
+          cells: row.cells,
+        });
+      }
+    }
+    await this.imports.transaction(async (em) => {
+      const deleted = await this.batches.purgeBatch(
+        em,
+        account.id,
+        keys.map((k) => k.key),
+      );
+      const counted = new Set<string>();
+      for (const { key } of keys) {
+        if (counted.has(key)) delta.lineDuplicate++;
+        else if (deleted.has(key)) delta.lineDelete++;
+        counted.add(key);
+      }
+      await this.imports.addRejections(em, account.id, operation.id, rejections);
+      await this.imports.recordBatch(em, operation.id, delta, rows[rows.length - 1].line);
+    });
+  }
+
+  private readKey(account: AccountContext, raw: string): string | undefined {
+    try {
+      return this.contacts.readKey(account, raw);
+    } catch (error) {
+      if (error instanceof DomainError) return undefined;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,257 @@
+import { Injectable, StreamableFile } from '@nestjs/common';
+import { stringify } from 'csv-stringify';
+import { Readable } from 'node:stream';
+import { ZipFile } from 'yazl';
+import type { AccountContext } from '../../common/auth.decorators';
+import { formatUtc } from '../../common/dates';
+import { NotFound } from '../../common/errors';
+import type { FieldCatalogue } from '../fields/field-catalogue';
+import { FieldsService } from '../fields/fields.service';
+import { openTable, type FileTable } from './file-table';
+import { importErrors } from './import-errors';
+import type { OperationKind } from './import-operation.entity';
+import { ImportRunner } from './import-runner';
+import { readingOptions, type ConsentRecord, type ConstantValue, type ImportSettings } from './import-settings';
+import { ImportsRepository, type OperationRow } from './imports.repository';
+import { ImportFormDto, ImportOperationDto, PurgeFormDto, PurgeOperationDto } from './dto/import.dto';
+import { readEncodingName } from './reading/encoding';
+import { readDelimitedFormat } from './reading/delimited-reader';
+import { importFileKind, openImportFile } from './reading/import-file';
+import { readSeparator } from './reading/separator';
+import { compileMatchings, plansBuiltin, type MatchingPlan } from './rules/matching-plan';
+import { StoredFilesRepository } from './stored-files.repository';
+
+export type UploadedFile = Express.Multer.File;
+
+const PREFIX = '/api/rest/v4';
+const archiveName = (kind: OperationKind, id: number) => `${kind}-${id}.zip`;
+const linkOf = (row: OperationRow) => `${PREFIX}/contacts/${row.kind}/file/${archiveName(row.kind, row.id)}`;
+const endDate = (row: OperationRow) => (row.finishedAt ? formatUtc(row.finishedAt) : null);
+
+export function toImportDto(row: OperationRow): ImportOperationDto {
+  return {
+    Id: row.id,
+    Name: row.name,
+    StartDate: formatUtc(row.createdAt),
+    Status: row.status,
+    Link: linkOf(row),
+    LineRead: row.lineRead,
+    LineDuplicate: row.lineDuplicate,
+    LineAdd: row.lineAdd,
+    LineUpdate: row.lineUpdate,
+    LineImport: row.lineAdd + row.lineUpdate,
+    LineError: row.lineError,
+    LineKeptOptOut: row.lineKeptOptOut,
+    LineTotal: row.totalLines,
+    EndDate: endDate(row),
+    Failure: row.failure,
+  };
+}
+
+function toPurgeDto(row: OperationRow): PurgeOperationDto {
+  return {
+    Id: row.id,
+    Name: row.name,
+    StartDate: formatUtc(row.createdAt),
+    Status: row.status,
+    Link: linkOf(row),
+    LineRead: row.lineRead,
+    LineDelete: row.lineDelete,
+    LineNotFound: row.lineRead - row.lineDelete - row.lineDuplicate - row.lineError,
+    LineDuplicate: row.lineDuplicate,
+    LineError: row.lineError,
+    EndDate: endDate(row),
+    Failure: row.failure,
+  };
+}
+
+/**
+ * Checks matchings against a table's header and first data row: one entry per column, known fields, the
+ * account's uniqueness key matched (SPEC §10). Shared by the mirrored call and the guided flow.
+ */
+export function verifyMatchings(
+  table: Pick<FileTable, 'width' | 'rawWidth' | 'headers' | 'firstRow'>,
+  matchings: readonly string[],
+  constants: readonly ConstantValue[],
+  catalogue: FieldCatalogue,
+  account: Pick<AccountContext, 'uniquenessKey'>,
+): MatchingPlan {
+  if (!table.firstRow) throw importErrors.noDataRow();
+  const count = matchings.length;
+  if (count !== table.width && count !== table.rawWidth) throw importErrors.columnCountMismatch(table.width, count);
+  const plan = compileMatchings(matchings, table.headers, catalogue, constants);
+  if (!plansBuiltin(plan, account.uniquenessKey)) throw importErrors.keyNotMatched(account.uniquenessKey);
+  return plan;
+}
+
+/** How a received file is to be read: the form's choices, with `auto` encoding and separator resolved. */
+async function readingSettings(form: PurgeFormDto | ImportFormDto, upload: UploadedFile) {
+  const encoding = readEncodingName(form.encoding);
+  const separator = readSeparator(form.separator);
+  if (importFileKind(upload.originalname) === 'workbook') return { encoding, separator, sheet: form.sheet };
+  const format = await readDelimitedFormat(upload.path, { encoding, separator });
+  return { encoding: format.encoding.encoding, separator: format.separator, sheet: undefined };
+}
+
+/** The mirrored v4 imports and purges: receive a file, queue it, show progress, hand back the report. */
+@Injectable()
+export class ImportsService {
+  constructor(
+    private readonly imports: ImportsRepository,
+    private readonly files: StoredFilesRepository,
+    private readonly fields: FieldsService,
+    private readonly runner: ImportRunner,
+  ) {}
+
+  async createImport(account: AccountContext, form: ImportFormDto, upload: UploadedFile | undefined) {
+    if (!upload) throw importErrors.missingFile();
+    const duplicateOption = form.duplicateOption ?? 'disallowdupupdate';
+    if (duplicateOption === 'allowdup' && !account.allowDuplicates) throw importErrors.duplicatesNotAllowed();
+    const settings: ImportSettings = {
+      ...(await readingSettings(form, upload)),
+      firstLine: form.firstLine ?? 1,
+      firstLineAsHeader: form.firstLineAsHeader ?? true,
+      duplicateOption,
+      matchings: form.matchings,
+      constants: [],
+    };
+    settings.headers = await this.checkMatchings(account, settings, upload);
+    const row = await this.receive(account, 'import', form.name, settings, upload);
+    return toImportDto(row);
+  }
+
+  async createPurge(account: AccountContext, form: PurgeFormDto, upload: UploadedFile | undefined) {
+    if (!upload) throw importErrors.missingFile();
+    const settings: ImportSettings = {
+      ...(await readingSettings(form, upload)),
+      firstLine: form.firstLine ?? 1,
+      firstLineAsHeader: form.firstLineAsHeader ?? true,
+      duplicateOption: 'disallowdupupdate',
+      matchings: [],
+      constants: [],
+      keyColumn: form.keyColumn ?? 1,
+    };
+    const table = await this.openTable(settings, upload.path, upload.originalname);
+    await table.close();
+    if (!table.firstRow) throw importErrors.noDataRow();
+    if (settings.keyColumn! > Math.max(table.rawWidth, table.width)) {
+      throw importErrors.badFormField(
+        'keyColumn',
+        `the file has ${table.width} columns; keyColumn is ${settings.keyColumn}`,
+      );
+    }
+    settings.headers = table.headers;
+    return toPurgeDto(await this.receive(account, 'purge', form.name, settings, upload));
+  }
+
+  /** Stores the file, records the operation and queues it. */
+  async receive(
+    account: AccountContext,
+    kind: OperationKind,
+    name: string | undefined,
+    settings: ImportSettings,
+    upload: { path: string; originalname: string },
+    consent: ConsentRecord | null = null,
+    totalLines: number | null = null,
+  ): Promise<OperationRow> {
+    const stored = await this.files.store(account.id, upload.originalname, upload.path);
+    const file = { id: stored.id, name: upload.originalname, sha256: stored.sha256 };
+    return this.startFromStoredFile(account, kind, name, settings, file, consent, totalLines);
+  }
+
+  /** Records the operation for a file already stored (the guided flow's draft) and queues it. */
+  async startFromStoredFile(
+    account: AccountContext,
+    kind: OperationKind,
+    name: string | undefined,
+    settings: ImportSettings,
+    file: { id: string; name: string; sha256: string },
+    consent: ConsentRecord | null = null,
+    totalLines: number | null = null,
+  ): Promise<OperationRow> {
+    const row = await this.imports.insert(account.id, {
+      kind,
+      name: name?.trim() || file.name,
+      settings,
+      fileId: file.id,
+      fileName: file.name,
+      fileHash: file.sha256,
+      consent,
+      totalLines,
+    });
+    await this.runner.enqueue(row.id);
+    return row;
+  }
+
+  /** Reads the header and the first data row and checks the matchings against them (SPEC §10). */
+  async checkMatchings(account: AccountContext, settings: ImportSettings, upload: UploadedFile): Promise<string[]> {
+    const table = await this.openTable(settings, upload.path, upload.originalname);
+    await table.close();
+    verifyMatchings(table, settings.matchings, settings.constants, await this.fields.catalogue(account.id), account);
+    return table.headers;
+  }
+
+  private async openTable(settings: ImportSettings, path: string, name: string) {
+    const file = openImportFile(path, name, readingOptions(settings));
+    return openTable(file.rows(settings.sheet), settings.firstLine, settings.firstLineAsHeader);
+  }
+
+  async listImports(account: AccountContext): Promise<ImportOperationDto[]> {
+    return (await this.imports.list(account.id, 'import')).map(toImportDto);
+  }
+
+  async getImport(account: AccountContext, id: number): Promise<ImportOperationDto> {
+    return toImportDto(await this.mustFind(account, 'import', id));
+  }
+
+  async listPurges(account: AccountContext): Promise<PurgeOperationDto[]> {
+    return (await this.imports.list(account.id, 'purge')).map(toPurgeDto);
+  }
+
+  async getPurge(account: AccountContext, id: number): Promise<PurgeOperationDto> {
+    return toPurgeDto(await this.mustFind(account, 'purge', id));
+  }
+
+  /** Forgets a finished operation and its files; its contacts stay. */
+  async delete(account: AccountContext, kind: OperationKind, id: number): Promise<void> {
+    const row = await this.mustFind(account, kind, id);
+    if (row.status === 'pending' || row.status === 'running') throw importErrors.operationRunning(id);
+    const fileId = await this.imports.delete(account.id, kind, id);
+    if (fileId) await this.files.remove(account.id, [fileId]);
+  }
+
+  /** The archive: the original file and `errors.csv` (line, reasons, then the rejected row's cells). */
+  async download(account: AccountContext, kind: OperationKind, fileName: string): Promise<StreamableFile> {
+    const match = new RegExp(`^${kind}-(\\d+)\\.zip$`).exec(fileName);
+    if (!match) throw new NotFound('File', fileName);
+    const row = await this.mustFind(account, kind, Number(match[1]));
+    const zip = new ZipFile();
+    zip.addReadStream(this.files.open(account.id, row.fileId), row.fileName);
+    zip.addReadStream(this.errorReport(account, row), 'errors.csv');
+    zip.end();
+    return new StreamableFile(zip.outputStream as Readable, {
+      type: 'application/zip',
+      disposition: `attachment; filename="${archiveName(kind, row.id)}"`,
+    });
+  }
+
+  private errorReport(account: AccountContext, row: OperationRow): Readable {
+    const imports = this.imports;
+    async function* records() {
+      yield ['line', 'reasons', ...(row.settings.headers ?? [])];
+      for (let after = 0; ;) {
+        const page = await imports.rejections(account.id, row.id, after, 1000);
+        if (page.length === 0) return;
+        for (const rejection of page) yield [String(rejection.line), rejection.reasons, ...rejection.cells];
+        after = page[page.length - 1].line;
+      }
+    }
+    return Readable.from(records()).pipe(stringify({ delimiter: ';', bom: true }));
+  }
+
+  private async mustFind(account: AccountContext, kind: OperationKind, id: number): Promise<OperationRow> {
+    const row = await this.imports.find(account.id, kind, id);
+    if (!row) throw new NotFound(kind === 'import' ? 'Import' : 'Purge', id);
+    return row;
+  }
+}

@@ -1,0 +1,59 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+
+export type JobHandler<T> = (data: T) => Promise<void>;
+
+interface Registration {
+  name: string;
+  handler: JobHandler<never>;
+  options: PgBoss.Queue;
+}
+
+/**
+ * Long tasks as jobs in pg-boss, sharing the application's connection pool (the embedded database serves
+ * one connection at a time, so the queue must not open its own). Any instance may run any job; a job
+ * whose worker died is retried when it expires.
+ */
+@Injectable()
+export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(JobQueue.name);
+  private readonly registrations: Registration[] = [];
+  private boss: PgBoss | undefined;
+
+  constructor(private readonly db: DataSource) {}
+
+  /** Declares a queue and its handler; called by feature modules while the app is being built. */
+  register<T>(name: string, handler: JobHandler<T>, options: Omit<PgBoss.Queue, 'name'> = {}): void {
+    this.registrations.push({ name, handler: handler, options: { name, ...options } });
+  }
+
+  async send<T extends object>(name: string, data: T, options: PgBoss.SendOptions = {}): Promise<void> {
+    if (!this.boss) throw new Error('The job queue is not started');
+    await this.boss.send(name, data, options);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const pool = (this.db.driver as PostgresDriver).master as Pool;
+    const boss = new PgBoss({
+      db: { executeSql: (text, values) => pool.query(text, values) },
+      schema: 'pgboss',
+      supervise: true,
+      schedule: false,
+    });
+    boss.on('error', (error) => this.logger.error(error));
+    await boss.start();
+    for (const { name, handler, options } of this.registrations) {
+      await boss.createQueue(name, options);
+      await boss.work<never>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => handler(job.data));
+    }
+    this.boss = boss;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.boss?.stop({ graceful: true, wait: true, close: false, timeout: 20_000 });
+    this.boss = undefined;
+  }
+}

@@ -1,0 +1,408 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CFB } from 'xlsx';
+import { createContactField, createContactFieldValue, getContact, upsertContact } from '../sdk';
+import { ImportRunner } from '../src/modules/imports/import-runner';
+import { startTestApp, TestAccount, TestApp } from './harness';
+
+const fixture = (name: string) => join(__dirname, 'fixtures', name);
+type Operation = Record<string, number | string | null>;
+type Attributes = { id: number | null; fieldName: string; fieldValue: string }[];
+
+describe('imports (mirrored v4 call)', () => {
+  let t: TestApp;
+  let account: TestAccount;
+  let other: TestAccount;
+  const client = () => t.sdk(account);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    account = await t.createAccount('Imports');
+    other = await t.createAccount('Imports, other tenant');
+  });
+  afterAll(async () => t.close());
+
+  function upload(who: TestAccount, file: string | Buffer, fields: Record<string, string>, fileName?: string) {
+    let req = t.http.post('/api/rest/v4/contacts/import/add').set('Authorization', who.auth);
+    for (const [name, value] of Object.entries(fields)) req = req.field(name, value);
+    return typeof file === 'string'
+      ? req.attach('file', fixture(file), fileName)
+      : req.attach('file', file, fileName ?? 'upload.csv');
+  }
+
+  async function finished(who: TestAccount, id: number): Promise<Operation> {
+    for (let i = 0; i < 600; i++) {
+      const res = await t.http.get(`/api/rest/v4/contacts/import/${id}`).set('Authorization', who.auth);
+      expect(res.status).toBe(200);
+      if (['done', 'failed', 'cancelled'].includes(res.body.Status as string)) return res.body as Operation;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`import ${id} did not finish`);
+  }
+
+  async function attributes(key: string, who = account): Promise<Record<string, string>> {
+    const res = await getContact({ client: t.sdk(who), path: { contactKey: key } });
+    expect(res.response.status).toBe(200);
+    return Object.fromEntries(((res.data?.attributes ?? []) as Attributes).map((a) => [a.fieldName, a.fieldValue]));
+  }
+
+  /** The archive behind an operation's Link: its entries by name. */
+  async function archive(who: TestAccount, link: string): Promise<(name: string) => Buffer> {
+    const res = await t.http
+      .get(link)
+      .set('Authorization', who.auth)
+      .buffer(true)
+      .parse((response, callback) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => callback(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    const zip = CFB.read(res.body as Buffer, { type: 'buffer' });
+    return (name) => Buffer.from(CFB.find(zip, name)?.content as Uint8Array);
+  }
+
+  const reportLines = (entry: (name: string) => Buffer) =>
+    entry('errors.csv')
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+
+  it('imports the Windows-1252 Excel export: accents kept, lost leading zero restored, dd/mm/yyyy dates, bad rows reported', async () => {
+    const res = await upload(account, 'excel-fr-cp1252.csv', {
+      name: 'Export Excel',
+      matchings: JSON.stringify(['firstname', 'lastname', 'email', 'mobile', 'zipcode', 'city', 'birthdate']),
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ Name: 'Export Excel', Status: 'pending', LineRead: 0 });
+    expect(res.body.StartDate).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    const done = await finished(account, res.body.Id as number);
+    expect(done).toMatchObject({ Status: 'done', LineRead: 5, LineAdd: 3, LineUpdate: 0, LineImport: 3, LineError: 2 });
+
+    expect(await attributes('helene.beranger@orange.fr')).toMatchObject({
+      firstname: 'Hélène',
+      lastname: 'Béranger',
+      mobile: '+33612345678',
+      birthdate: '1981-02-03',
+      city: 'Paris',
+      importcreation: String(done.Id),
+    });
+    expect(await attributes('francois.lefevre@free.fr')).toMatchObject({
+      firstname: 'François',
+      mobile: '+33698765432',
+    });
+    // The typo domain is only flagged; 07 12… is not an allocated French mobile range, so that number is left out.
+    const zoe = await attributes('zoe.mercier@gmial.com');
+    expect(zoe).toMatchObject({ firstname: 'Zoé', birthdate: '1990-12-31' });
+    expect(zoe.mobile).toBeUndefined();
+
+    const entry = await archive(account, done.Link as string);
+    expect(entry('excel-fr-cp1252.csv').equals(readFileSync(fixture('excel-fr-cp1252.csv')))).toBe(true);
+    const lines = reportLines(entry);
+    expect(lines[0]).toBe('line;reasons;Prénom;Nom;Adresse e-mail;Mobile;Code postal;Ville;Date de naissance');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/^5;row\.missing_key: .*;Noël;Garçon;;06 11 22 33 44;/);
+    expect(lines[2]).toMatch(/^6;"email\.syntax: .*";Agnès;Dubœuf;agnes@@laposte\.net;/);
+  });
+
+  it('reads the xlsx example: typo domain flagged but imported, broken address rejected, keyless row ignored, groups created', async () => {
+    const res = await upload(account, 'espace-pro-clients.xlsx', {
+      matchings: JSON.stringify(['firstname', 'lastname', 'email', 'mobile', 'groups']),
+    });
+    expect(res.status).toBe(201);
+    const done = await finished(account, res.body.Id as number);
+    expect(done).toMatchObject({ Status: 'done', LineRead: 6, LineAdd: 4, LineError: 2 });
+    expect(await attributes('jdupond@hotmial.fr')).toMatchObject({ firstname: 'Jean' });
+    expect(await attributes('ab@kiween.com')).toMatchObject({ mobile: '+33612345678' });
+    const groups = await t.http.get('/api/rest/v4/groups').set('Authorization', account.auth);
+    expect((groups.body as { name: string; contactCount: number }[]).map((g) => [g.name, g.contactCount])).toEqual(
+      expect.arrayContaining([
+        ['pro', 2],
+        ['vip', 1],
+        ['salon 2019', 1],
+      ]),
+    );
+    const lines = reportLines(await archive(account, done.Link as string));
+    expect(lines.slice(1).map((l) => l.split(';')[0])).toEqual(['5', '7']);
+    expect(lines[1]).toContain('email.syntax');
+    expect(lines[2]).toContain('row.missing_key');
+  });
+
+  it('sets multi-select values from X columns and rejects an unknown single-select value unless the field accepts new ones', async () => {
+    const stones = await createContactField({
+      client: client(),
+      body: { name: 'Pierres', format: 'MultipleSelection' },
+    });
+    const stonesId = stones.data!.id;
+    const values: Record<string, number> = {};
+    for (const text of ['Perle', 'Diamant', 'Agathe']) {
+      const v = await createContactFieldValue({ client: client(), path: { id: stonesId }, body: { text } });
+      values[text] = v.data!.id;
+    }
+    const member = await createContactField({
+      client: client(),
+      body: { name: 'Adhérent', format: 'SingleSelection' },
+    });
+    const memberId = member.data!.id;
+    for (const text of ['Oui', 'Non']) {
+      await createContactFieldValue({ client: client(), path: { id: memberId }, body: { text } });
+    }
+    const matchings = [
+      'email',
+      'firstname',
+      'lastname',
+      String(stonesId),
+      String(stonesId),
+      String(stonesId),
+      String(memberId),
+    ];
+    const first = await finished(
+      account,
+      (await upload(account, 'liste-valeurs-x.csv', { matchings: JSON.stringify(matchings) })).body.Id as number,
+    );
+    expect(first).toMatchObject({ Status: 'done', LineRead: 4, LineAdd: 4, LineError: 0 });
+    const two = await attributes('email2@domaine.com');
+    expect(two[String(stonesId)].split(',').map(Number).sort()).toEqual([values.Perle, values.Diamant].sort());
+    const four = await attributes('email4@domaine.com');
+    expect(four[String(stonesId)].split(',').map(Number).sort()).toEqual(Object.values(values).sort());
+    expect(four[String(memberId)]).toBeUndefined();
+
+    await t.http
+      .put('/api/rest/v4/account/contactattribute')
+      .set('Authorization', account.auth)
+      .send({ id: memberId, options: 'true' })
+      .expect(200);
+    const second = await finished(
+      account,
+      (await upload(account, 'liste-valeurs-x.csv', { matchings: JSON.stringify(matchings) })).body.Id as number,
+    );
+    expect(second).toMatchObject({ Status: 'done', LineRead: 4, LineAdd: 0, LineUpdate: 4 });
+    const listed = await t.http
+      .get(`/api/rest/v4/account/contactattribute/value/${memberId}`)
+      .set('Authorization', account.auth);
+    const maybe = (listed.body as { id: number; text: string }[]).find((v) => v.text === 'Peut-être');
+    expect(maybe).toBeDefined();
+    expect((await attributes('email4@domaine.com'))[String(memberId)]).toBe(String(maybe!.id));
+  });
+
+  it('imports the SMS file on an account keyed by mobile, with opt-ins and groups', async () => {
+    const sms = await t.createAccount('SMS sender');
+    await t.http
+      .put('/api/rest/v4/account/settingsattribute')
+      .set('Authorization', sms.auth)
+      .send({ attributeType: { uniquenessKey: 'mobile' } })
+      .expect(200);
+    const res = await upload(sms, 'sms-contacts.csv', {
+      matchings: JSON.stringify(['firstname', 'lastname', 'mobile', 'email', 'mobileoptin', 'groups']),
+    });
+    expect(res.status).toBe(201);
+    const done = await finished(sms, res.body.Id as number);
+    // 07700 900123 is the UK's fictional (drama) range and 12345 is no number: both rows are rejected.
+    expect(done).toMatchObject({ Status: 'done', LineRead: 4, LineAdd: 2, LineError: 2 });
+    expect(await attributes('+351912345678', sms)).toMatchObject({
+      firstname: 'Ana',
+      mobileoptin: 'yes',
+      email: 'ana@example.pt',
+    });
+    expect(await attributes('+41791234567', sms)).toMatchObject({ firstname: 'Lea', mobileoptin: 'no' });
+    const lines = reportLines(await archive(sms, done.Link as string));
+    expect(lines.slice(1).map((l) => l.split(';')[0])).toEqual(['3', '5']);
+    expect(lines[1]).toContain('mobile.invalid');
+    const groups = await t.http.get('/api/rest/v4/groups').set('Authorization', sms.auth);
+    expect(
+      (groups.body as { name: string; contactCount: number }[]).map((g) => [g.name, g.contactCount]).sort(),
+    ).toEqual([
+      ['clients', 1],
+      ['portugal', 1],
+    ]);
+  });
+
+  it('never resubscribes an unsubscribed contact, and counts it', async () => {
+    await upsertContact({
+      client: client(),
+      body: { contactKey: 'sticky@example.com', attributes: [{ fieldName: 'emailoptin', fieldValue: 'no' }] },
+    });
+    const file = Buffer.from('email;emailoptin;firstname\nsticky@example.com;yes;Sticky\n');
+    const done = await finished(
+      account,
+      (await upload(account, file, { matchings: '["email","emailoptin","firstname"]' })).body.Id as number,
+    );
+    expect(done).toMatchObject({ Status: 'done', LineUpdate: 1, LineKeptOptOut: 1 });
+    expect(await attributes('sticky@example.com')).toMatchObject({ emailoptin: 'no', firstname: 'Sticky' });
+  });
+
+  it('resolves duplicates within the file: the later row wins and is counted', async () => {
+    const rows = [
+      'email;firstname;city',
+      'dup@example.com;First;Paris',
+      'other@example.com;Other;',
+      'DUP@example.com;Second;',
+    ];
+    const done = await finished(
+      account,
+      (await upload(account, Buffer.from(rows.join('\n')), { matchings: '["email","firstname","city"]' })).body
+        .Id as number,
+    );
+    expect(done).toMatchObject({ Status: 'done', LineRead: 3, LineAdd: 2, LineDuplicate: 1, LineError: 0 });
+    expect(await attributes('dup@example.com')).toMatchObject({ firstname: 'Second', city: 'Paris' });
+  });
+
+  it('answers precise 4xx for bad files and bad matchings', async () => {
+    const bad = async (file: Buffer | string, fields: Record<string, string>, name?: string) => {
+      const res = await upload(account, file, fields, name);
+      return { status: res.status, message: String(res.body.message) };
+    };
+    const m = { matchings: '["email","firstname"]' };
+    expect(await bad(Buffer.alloc(0), m)).toMatchObject({ status: 400, message: expect.stringMatching(/empty/i) });
+    expect(await bad(Buffer.from('email;firstname\n'), m)).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/no data row/i),
+    });
+    const junk = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
+    expect((await bad(junk, m, 'junk.csv')).status).toBe(400);
+    const file = Buffer.from('email;firstname;city\na@example.com;A;Paris\n');
+    expect(await bad(file, m)).toEqual({
+      status: 400,
+      message: 'The file has 3 columns but matchings has 2 entries; send one entry per column ("" to ignore a column)',
+    });
+    expect(await bad(file, { matchings: '["email","firstname","999999"]' })).toMatchObject({
+      status: 400,
+      message: expect.stringContaining('field id 999999'),
+    });
+    expect(await bad(file, { matchings: '["firstname","lastname","city"]' })).toMatchObject({
+      status: 400,
+      message: expect.stringContaining("email, this account's uniqueness key"),
+    });
+    expect(
+      await bad(file, { ...{ matchings: '["email","firstname","city"]' }, duplicateOption: 'allowdup' }),
+    ).toMatchObject({
+      status: 400,
+      message: expect.stringContaining('allowDuplicates'),
+    });
+    expect(await bad(file, { matchings: 'email' })).toMatchObject({ status: 400 });
+    expect(await bad(file, { matchings: '["email","firstname","city"]' }, 'contacts.pdf')).toMatchObject({
+      status: 400,
+      message: expect.stringContaining('.csv'),
+    });
+    const missing = await t.http
+      .post('/api/rest/v4/contacts/import/add')
+      .set('Authorization', account.auth)
+      .field('matchings', '["email"]');
+    expect(missing.status).toBe(400);
+  });
+
+  it('resumes an import whose worker died after the last committed line, with exact counts', async () => {
+    const file = Buffer.from(
+      'email;firstname\nr1@example.com;A\nr2@example.com;B\nr3@example.com;C\nR1@example.com;D\n',
+    );
+    const done = await finished(
+      account,
+      (await upload(account, file, { matchings: '["email","firstname"]' })).body.Id as number,
+    );
+    expect(done).toMatchObject({ LineRead: 4, LineAdd: 3, LineDuplicate: 1 });
+    // As if the process had died after committing the batch that ended at line 3 (header, r1, r2).
+    const db = t.database.dataSource;
+    await db.query(`DELETE FROM contact WHERE account_id = $1 AND unique_key IN ('r3@example.com')`, [account.id]);
+    await db.query(`UPDATE contact SET firstname = 'A' WHERE account_id = $1 AND unique_key = 'r1@example.com'`, [
+      account.id,
+    ]);
+    await db.query(
+      `UPDATE import_operation SET status = 'running', heartbeat_at = now() - interval '1 hour', resume_line = 3,
+         line_read = 2, line_add = 2, line_duplicate = 0, finished_at = NULL WHERE id = $1`,
+      [done.Id],
+    );
+    expect(await t.app.get(ImportRunner).requeueStale()).toContain(done.Id);
+    const resumed = await finished(account, done.Id as number);
+    expect(resumed).toMatchObject({
+      Status: 'done',
+      LineRead: 4,
+      LineAdd: 3,
+      LineUpdate: 0,
+      LineDuplicate: 1,
+      LineError: 0,
+    });
+    expect(await attributes('r3@example.com')).toMatchObject({ firstname: 'C' });
+    expect(await attributes('r1@example.com')).toMatchObject({ firstname: 'D' });
+  });
+
+  it('keeps imports private to their account', async () => {
+    const res = await upload(account, Buffer.from('email\nmine@example.com\n'), { matchings: '["email"]' });
+    const done = await finished(account, res.body.Id as number);
+    for (const path of [`/contacts/import/${done.Id}`, `/contacts/import/file/import-${done.Id}.zip`]) {
+      const foreign = await t.http.get(`/api/rest/v4${path}`).set('Authorization', other.auth);
+      expect(foreign.status).toBe(404);
+    }
+    expect(
+      (await t.http.delete(`/api/rest/v4/contacts/import/${done.Id}`).set('Authorization', other.auth)).status,
+    ).toBe(404);
+    const history = await t.http.get('/api/rest/v4/contacts/import').set('Authorization', other.auth);
+    expect(history.body).toEqual([]);
+    const mine = await t.http.get('/api/rest/v4/contacts/import').set('Authorization', account.auth);
+    expect((mine.body as Operation[])[0].Id).toBe(done.Id);
+    await t.http.delete(`/api/rest/v4/contacts/import/${done.Id}`).set('Authorization', account.auth).expect(204);
+    expect(
+      (await t.http.get(`/api/rest/v4/contacts/import/${done.Id}`).set('Authorization', account.auth)).status,
+    ).toBe(404);
+    expect(await attributes('mine@example.com')).toMatchObject({ email: 'mine@example.com' });
+  });
+
+  it('purges the contacts a file lists and remembers their opt-outs', async () => {
+    await upsertContact({
+      client: client(),
+      body: { contactKey: 'gone@example.com', attributes: [{ fieldName: 'emailoptin', fieldValue: 'no' }] },
+    });
+    await upsertContact({ client: client(), body: { contactKey: 'gone2@example.com', attributes: [] } });
+    const res = await t.http
+      .post('/api/rest/v4/contacts/purge/add')
+      .set('Authorization', account.auth)
+      .field('keyColumn', '1')
+      .attach(
+        'file',
+        Buffer.from('email\ngone@example.com\nGONE2@example.com\nnobody@example.com\nnot-an-email\n'),
+        'purge.csv',
+      );
+    expect(res.status).toBe(201);
+    let purge: Operation = res.body as Operation;
+    for (let i = 0; i < 300 && !['done', 'failed'].includes(purge.Status as string); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      purge = (await t.http.get(`/api/rest/v4/contacts/purge/${purge.Id}`).set('Authorization', account.auth))
+        .body as Operation;
+    }
+    expect(purge).toMatchObject({ Status: 'done', LineRead: 4, LineDelete: 2, LineNotFound: 1, LineError: 1 });
+    expect((await getContact({ client: client(), path: { contactKey: 'gone@example.com' } })).response.status).toBe(
+      404,
+    );
+    const back = await finished(
+      account,
+      (
+        await upload(account, Buffer.from('email;emailoptin\ngone@example.com;yes\n'), {
+          matchings: '["email","emailoptin"]',
+        })
+      ).body.Id as number,
+    );
+    expect(back).toMatchObject({ LineAdd: 1, LineKeptOptOut: 1 });
+    expect(await attributes('gone@example.com')).toMatchObject({ emailoptin: 'no' });
+  });
+});
+
+describe('imports: upload limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ MAX_UPLOAD_MB: '1' });
+  });
+  afterAll(async () => t.close());
+
+  it('refuses a file over MAX_UPLOAD_MB with 413', async () => {
+    const account = await t.createAccount('Limit');
+    const big = Buffer.alloc(1024 * 1024 + 10, 'a');
+    const res = await t.http
+      .post('/api/rest/v4/contacts/import/add')
+      .set('Authorization', account.auth)
+      .field('matchings', '["email"]')
+      .attach('file', big, 'big.csv');
+    expect(res.status).toBe(413);
+    expect(res.body.message).toContain('1 MB upload limit');
+  });
+});
