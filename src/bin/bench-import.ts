@@ -4,7 +4,8 @@
  * workbook in bench-data/, then: (a) COPY into a bare table with a unique index on lower(email); (b) the
  * same file through POST /contacts/import/add on a service started as a child process, until done; (c) the
  * same file again (all updates); (d) the workbook. Prints times, rows/s, ratios and the service's peak RSS.
- * Environment: BENCH_ROWS (default 1000000), BENCH_XLSX_ROWS (default 100000).
+ * Environment: BENCH_ROWS (default 1000000), BENCH_XLSX_ROWS (default 100000), BENCH_NODE_ARGS (extra node
+ * flags for the service, e.g. `--cpu-prof`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -148,7 +149,8 @@ function peakRss(pid: number): number {
 
 async function startService(url: string): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'src', 'main.js')], {
     env: {
       ...process.env,
       DATABASE_URL: url,
