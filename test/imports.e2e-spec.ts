@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CFB } from 'xlsx';
+import { deflateRawSync } from 'node:zlib';
+import { CFB, utils } from 'xlsx';
 import { createContactField, createContactFieldValue, getContact, upsertContact } from '../sdk';
 import { ImportRunner } from '../src/modules/imports/import-runner';
+import { encryptedWorkbook, workbook, zipArchive } from './fixtures/generated-files';
 import { startTestApp, TestAccount, TestApp } from './harness';
 
 const fixture = (name: string) => join(__dirname, 'fixtures', name);
@@ -325,6 +327,40 @@ describe('imports (mirrored v4 call)', () => {
     });
     expect(await attributes('r3@example.com')).toMatchObject({ firstname: 'C' });
     expect(await attributes('r1@example.com')).toMatchObject({ firstname: 'D' });
+  });
+
+  it('refuses a password-protected workbook and a zip bomb named .xlsx with a 400 that says what to do', async () => {
+    const secret = await upload(account, encryptedWorkbook(), { matchings: '["email"]' }, 'secret.xlsx');
+    expect(secret.status).toBe(400);
+    expect(secret.body.message).toMatch(/password/i);
+    const zeros = 60 * 1024 * 1024;
+    const bomb = zipArchive([
+      { name: '[Content_Types].xml', data: Buffer.from('<Types/>'), uncompressedSize: 8, method: 0 },
+      { name: 'xl/worksheets/sheet1.xml', data: deflateRawSync(Buffer.alloc(zeros)), uncompressedSize: zeros },
+    ]);
+    const refused = await upload(account, bomb, { matchings: '["email"]' }, 'clients.xlsx');
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toContain('sheet1.xml');
+  });
+
+  it('keeps answering /health while a large workbook is parsed in its worker', async () => {
+    const rows = [['email', 'firstname']];
+    for (let i = 0; i < 20_000; i++) rows.push([`big${i}@example.com`, `Name ${i}`]);
+    const file = workbook({ Contacts: utils.aoa_to_sheet(rows) });
+    const created = await upload(account, file, { matchings: '["email","firstname"]' }, 'big.xlsx');
+    expect(created.status).toBe(201);
+    let answeredWhileParsing = 0;
+    for (let i = 0; i < 2000; i++) {
+      const health = await t.http.get('/health');
+      expect(health.status).toBe(200);
+      const state = (
+        await t.http.get(`/api/rest/v4/contacts/import/${created.body.Id}`).set('Authorization', account.auth)
+      ).body as Operation;
+      if (state.Status === 'running' && state.LineRead === 0) answeredWhileParsing++;
+      if (state.Status === 'done') break;
+    }
+    expect(answeredWhileParsing).toBeGreaterThan(2);
+    expect(await finished(account, created.body.Id as number)).toMatchObject({ Status: 'done', LineAdd: 20_000 });
   });
 
   it('keeps imports private to their account', async () => {

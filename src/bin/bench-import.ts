@@ -157,7 +157,7 @@ async function startService(url: string): Promise<{ child: ChildProcess; base: s
       PORT: String(port),
       ADMIN_TOKEN,
       SECRET_KEY: process.env.SECRET_KEY ?? 'bench-secret-key-0123456789abcdef0123456789',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -10,9 +10,10 @@ export interface PhoneReading {
 /**
  * Reads a phone number written nationally (`06 12 34 56 78`, or `612345678` when a spreadsheet
  * dropped the leading zero) or internationally (`+33 6…`, `0033 6…`) in E.164. Undefined when
- * it is not a valid number.
+ * it is not a valid number. `lineType: false` skips telling mobiles from landlines (cheaper; `isMobile` is then
+ * meaningless).
  */
-export function readPhone(raw: string, defaultCountry: string): PhoneReading | undefined {
+export function readPhone(raw: string, defaultCountry: string, options = { lineType: true }): PhoneReading | undefined {
   const compact = raw.replace(/[\s.\-()/]/g, '');
   if (compact === '') return undefined;
   const international = compact.startsWith('00') ? `+${compact.slice(2)}` : compact;
@@ -22,7 +23,10 @@ export function readPhone(raw: string, defaultCountry: string): PhoneReading | u
     // A number typed in a spreadsheet cell loses its leading trunk zero: try it back.
     parsed = parsePhoneNumberFromString(`0${international}`, country);
   }
-  if (!parsed || !parsed.isValid()) return undefined;
+  if (!parsed) return undefined;
+  if (!options.lineType) return parsed.isValid() ? { e164: parsed.number, isMobile: true } : undefined;
+  // A known type implies a valid number: checking the type first spares most numbers a second match.
   const type = parsed.getType();
+  if (type === undefined && !parsed.isValid()) return undefined;
   return { e164: parsed.number, isMobile: type === undefined || type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE' };
 }

@@ -55,7 +55,7 @@ export function readBuiltin(field: BuiltinField, raw: string, context: ReadConte
           };
     }
     case 'Phone':
-      return { value: readPhone(value, context.defaultCountry)?.e164 ?? value };
+      return { value: readPhone(value, context.defaultCountry, { lineType: false })?.e164 ?? value };
     case 'Date': {
       const date = parseDate(value);
       return date ? { value: date } : { problem: `"${value}" is not a valid date; use yyyy-MM-dd or dd/mm/yyyy` };

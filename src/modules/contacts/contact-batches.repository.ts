@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { copyRows } from '../../database/copy-rows';
+import type { Database } from '../../database/database';
+import { DATABASE } from '../../database/database.module';
 import { BUILTIN_FIELDS } from '../fields/builtin-fields';
 import type { ContactRow } from './contact-attributes';
-import type { SuppressionRow } from './contacts.repository';
+import type { HistoryEntry, SuppressionRow } from './contacts.repository';
 
 /** PostgreSQL array type of every writable built-in column, for `unnest`. */
 const COLUMN_TYPES = new Map<string, string>(
@@ -42,6 +45,13 @@ function columnsOf(rows: { columns: Record<string, unknown> }[]): string[] {
 /** Set-based reads and writes of many contacts at once (imports, purges): one statement per batch. */
 @Injectable()
 export class ContactBatchesRepository {
+  /** Whether rows can be written with COPY (real PostgreSQL; the embedded server's socket cannot carry it). */
+  readonly canCopy: boolean;
+
+  constructor(@Inject(DATABASE) database: Database) {
+    this.canCopy = !database.embedded;
+  }
+
   /** The contacts holding `keys`, locked in id order so concurrent batches cannot deadlock. */
   lockByKeys(em: EntityManager, accountId: string, keys: string[]): Promise<ContactRow[]> {
     if (keys.length === 0) return Promise.resolve([]);
@@ -69,6 +79,45 @@ export class ContactBatchesRepository {
     rows: NewContact[],
   ): Promise<Set<number>> {
     if (rows.length === 0) return new Set();
+    if (this.canCopy) {
+      // COPY has no ON CONFLICT: when a key was taken since the batch was read, fall back to the INSERT.
+      await em.query('SAVEPOINT contact_copy');
+      try {
+        await this.copyMany(em, accountId, operationId, rows);
+        await em.query('RELEASE SAVEPOINT contact_copy');
+        return new Set(rows.map((r) => r.id));
+      } catch (error) {
+        if ((error as { code?: string }).code !== '23505') throw error;
+        await em.query('ROLLBACK TO SAVEPOINT contact_copy');
+      }
+    }
+    return this.insertWithConflicts(em, accountId, operationId, rows);
+  }
+
+  private async copyMany(em: EntityManager, accountId: string, operationId: number, rows: NewContact[]): Promise<void> {
+    const names = columnsOf(rows);
+    await copyRows(
+      em,
+      'contact',
+      ['id', 'account_id', 'unique_key', 'fields', 'created_by_import_id', 'updated_by_import_id', ...names],
+      rows.map((r) => [
+        r.id,
+        accountId,
+        r.uniqueKey,
+        JSON.stringify(r.fields),
+        operationId,
+        operationId,
+        ...names.map((n) => r.columns[n] ?? null),
+      ]),
+    );
+  }
+
+  private async insertWithConflicts(
+    em: EntityManager,
+    accountId: string,
+    operationId: number,
+    rows: NewContact[],
+  ): Promise<Set<number>> {
     const names = columnsOf(rows);
     const params: unknown[] = [
       accountId,
@@ -116,6 +165,11 @@ export class ContactBatchesRepository {
     );
   }
 
+  async hasSuppressions(em: EntityManager, accountId: string): Promise<boolean> {
+    const rows: unknown[] = await em.query('SELECT 1 FROM suppression WHERE account_id = $1 LIMIT 1', [accountId]);
+    return rows.length > 0;
+  }
+
   async findSuppressions(
     em: EntityManager,
     accountId: string,
@@ -160,5 +214,24 @@ export class ContactBatchesRepository {
   async deleteMany(em: EntityManager, accountId: string, ids: number[]): Promise<void> {
     if (ids.length === 0) return;
     await em.query('DELETE FROM contact WHERE account_id = $1 AND id = ANY($2::bigint[])', [accountId, ids]);
+  }
+
+  /** History rows by COPY; callers check `canCopy` and otherwise use ContactsRepository.addHistory. */
+  async copyHistory(em: EntityManager, accountId: string, entries: HistoryEntry[]): Promise<void> {
+    await copyRows(
+      em,
+      'contact_history',
+      ['account_id', 'contact_id', 'type', 'object', 'title', 'source', 'operation_id', 'happened_at'],
+      entries.map((e) => [
+        accountId,
+        e.contactId,
+        e.type,
+        e.object,
+        e.title,
+        e.source,
+        e.operationId ?? null,
+        e.happenedAt ?? new Date(),
+      ]),
+    );
   }
 }

@@ -122,7 +122,9 @@ export class ContactBatchesService {
     keptOptOut += inserted.keptOptOut;
     await this.batches.updateMany(em, account.id, options.operationId, changes);
     await this.joinGroups(em, account.id, incoming, contactIds, results, options.groupId);
-    await this.contacts.addHistory(em, account.id, this.historyOf(incoming, contactIds, results, options));
+    const history = this.historyOf(incoming, contactIds, results, options);
+    if (this.batches.canCopy) await this.batches.copyHistory(em, account.id, history);
+    else await this.contacts.addHistory(em, account.id, history);
     return { results, keptOptOut };
   }
 
@@ -150,8 +152,10 @@ export class ContactBatchesService {
     assign: (index: number, id: number) => void,
   ): Promise<{ ids: Set<number>; keptOptOut: number }> {
     if (creations.length === 0) return { ids: new Set(), keptOptOut: 0 };
-    const lookups = creations.map(({ contact }) => suppressionLookups(accountId, contact.columns));
-    const found = await this.batches.findSuppressions(em, accountId, lookups.flat());
+    // Most accounts importing have no suppression record yet: then there is nothing to hash and look up.
+    const suppressing = await this.batches.hasSuppressions(em, accountId);
+    const lookups = creations.map(({ contact }) => (suppressing ? suppressionLookups(accountId, contact.columns) : []));
+    const found = suppressing ? await this.batches.findSuppressions(em, accountId, lookups.flat()) : [];
     const byHash = new Map(found.map((s) => [`${s.channel}:${s.hash}`, s]));
     const ids = await this.batches.reserveIds(em, creations.length);
     let keptOptOut = 0;

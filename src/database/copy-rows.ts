@@ -1,0 +1,35 @@
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { EntityManager } from 'typeorm';
+import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** One value in COPY's CSV format: NULL unquoted and empty, everything else quoted. */
+function csvValue(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text: string;
+  if (value instanceof Date) text = value.toISOString();
+  else if (typeof value === 'boolean') text = value ? 't' : 'f';
+  else if (typeof value === 'object') text = JSON.stringify(value);
+  else text = String(value as string | number | bigint);
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Writes rows with `COPY … FROM STDIN` on the transaction's own connection: several times cheaper than an
+ * INSERT of the same rows. Real PostgreSQL only (the embedded server's socket does not carry COPY).
+ */
+export async function copyRows(em: EntityManager, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const runner = em.queryRunner as PostgresQueryRunner | undefined;
+  if (!runner) throw new Error('copyRows needs a transaction');
+  const client = (await runner.connect()) as PoolClient;
+  const lines = rows.map((row) => `${row.map(csvValue).join(',')}\n`);
+  await pipeline(
+    Readable.from(lines),
+    client.query(copyFrom(`COPY ${quoted(table)} (${columns.map(quoted).join(', ')}) FROM STDIN WITH (FORMAT csv)`)),
+  );
+}
