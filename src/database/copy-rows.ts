@@ -14,7 +14,7 @@ function csvValue(value: unknown): string {
   if (value instanceof Date) text = value.toISOString();
   else if (typeof value === 'boolean') text = value ? 't' : 'f';
   else if (typeof value === 'object') text = JSON.stringify(value);
-  else text = String(value as string | number | bigint);
+  else text = String(value);
   return `"${text.replace(/"/g, '""')}"`;
 }
 
