@@ -13,8 +13,8 @@ function csvValue(value: unknown): string {
   let text: string;
   if (value instanceof Date) text = value.toISOString();
   else if (typeof value === 'boolean') text = value ? 't' : 'f';
-  else if (typeof value === 'object') text = JSON.stringify(value);
-  else text = String(value);
+  else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') text = String(value);
+  else text = JSON.stringify(value);
   return `"${text.replace(/"/g, '""')}"`;
 }
 
