@@ -363,6 +363,31 @@ describe('imports (mirrored v4 call)', () => {
     expect(await finished(account, created.body.Id as number)).toMatchObject({ Status: 'done', LineAdd: 20_000 });
   });
 
+  it('keeps the latest 100 imports of an account, removing older ones (their contacts stay)', async () => {
+    const owner = await t.createAccount('History cap');
+    const db = t.database.dataSource;
+    await db.query(
+      `INSERT INTO import_operation (account_id, kind, name, status, settings, file_id, file_name, file_hash)
+       SELECT $1, 'import', 'old ' || n, 'done', '{}'::jsonb, gen_random_uuid(), 'old.csv', '' FROM generate_series(1, 100) n`,
+      [owner.id],
+    );
+    const latest = await finished(
+      owner,
+      (await upload(owner, Buffer.from('email\nkept@example.com\n'), { matchings: '["email"]' })).body.Id as number,
+    );
+    const history = (await t.http.get('/api/rest/v4/contacts/import').set('Authorization', owner.auth))
+      .body as Operation[];
+    expect(history).toHaveLength(100);
+    expect(history[0].Id).toBe(latest.Id);
+    expect(history.map((o) => o.Name)).not.toContain('old 1');
+    const [{ count }]: { count: number }[] = await db.query(
+      `SELECT count(*)::int AS count FROM import_operation WHERE account_id = $1`,
+      [owner.id],
+    );
+    expect(count).toBe(100);
+    expect(await attributes('kept@example.com', owner)).toMatchObject({ email: 'kept@example.com' });
+  });
+
   it('keeps imports private to their account', async () => {
     const res = await upload(account, Buffer.from('email\nmine@example.com\n'), { matchings: '["email"]' });
     const done = await finished(account, res.body.Id as number);
