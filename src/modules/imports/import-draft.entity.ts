@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Account } from '../accounts/account.entity';
 import type { DraftSetup, FileInspection } from './import-settings';
+import type { CellCorrections } from './rules/corrections';
 
 /** A file going through the guided flow; confirmed into an ImportOperation or expired with its file. */
 @Entity()
@@ -34,7 +35,7 @@ export class ImportDraft {
 
   /** Cell corrections by file line then column index; the stored file is never changed. */
   @Column('jsonb', { default: () => "'{}'" })
-  corrections: Record<string, Record<string, string>>;
+  corrections: CellCorrections;
 
   @Column('bigint', { nullable: true })
   operationId: number | null;

@@ -34,13 +34,14 @@ import type { ImportEncoding } from './reading/encoding';
 import type { Separator } from './reading/separator';
 import { compileMatchings } from './rules/matching-plan';
 import { suggestMatchings } from './rules/header-matching';
+import { correctedRow as corrected, type CellCorrections } from './rules/corrections';
 import { readImportedRow, type ImportedRow } from './rules/row-reading';
 import { StoredFilesRepository } from './stored-files.repository';
 
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 const DEFAULT_PAGE = 100;
 
-type Corrections = Record<string, Record<string, string>>;
+type Corrections = CellCorrections;
 
 function toDraftDto(draft: DraftRow): ImportDraftDto {
   const { inspection, setup } = draft;
@@ -62,17 +63,6 @@ function toDraftDto(draft: DraftRow): ImportDraftDto {
 }
 
 const fromRows = (rows: readonly FileRow[]) => Readable.from(rows) as AsyncIterable<FileRow>;
-
-/** Cells with the draft's corrections applied, and which columns were corrected. */
-function corrected(row: FileRow, corrections: Corrections): { cells: string[]; columns: number[] } {
-  const fixes = corrections[String(row.line)];
-  if (!fixes) return { cells: row.cells, columns: [] };
-  const cells = [...row.cells];
-  const columns = Object.keys(fixes).map(Number);
-  for (const column of columns) cells[column] = fixes[String(column)];
-  for (let i = 0; i < cells.length; i++) cells[i] ??= '';
-  return { cells, columns: columns.sort((a, b) => a - b) };
-}
 
 const emptyCounts = (): ImportDraftCountsDto => ({ rows: 0, valid: 0, warning: 0, error: 0, duplicate: 0, byCode: {} });
 

@@ -20,11 +20,11 @@ import { ContactsService } from '../contacts/contacts.service';
 import type { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
 import { openTable } from './file-table';
-import type { ImportSettings } from './import-settings';
 import { ImportsRepository, type CounterDelta, type OperationRow, type Rejection } from './imports.repository';
 import { openImportFile } from './reading/import-file';
 import { readingOptions } from './import-settings';
 import { compileMatchings, type MatchingPlan } from './rules/matching-plan';
+import { correctedRow } from './rules/corrections';
 import { readImportedRow, type ImportedRow, type RowContext } from './rules/row-reading';
 import { StoredFilesRepository } from './stored-files.repository';
 
@@ -42,15 +42,6 @@ const emptyDelta = (): CounterDelta => ({
   lineKeptOptOut: 0,
   lineDelete: 0,
 });
-
-/** Cells with the guided flow's corrections applied. */
-function correctedCells(cells: string[], line: number, corrections: ImportSettings['corrections']): string[] {
-  const fixes = corrections?.[String(line)];
-  if (!fixes) return cells;
-  const copy = [...cells];
-  for (const [column, value] of Object.entries(fixes)) copy[Number(column)] = value;
-  return copy;
-}
 
 /** Later cells win, as if the rows had been applied one after the other. */
 function mergeInto(target: IncomingContact, row: ImportedRow): void {
@@ -183,7 +174,7 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
     let writing: Promise<void> | undefined;
     try {
       for await (const row of table.rows) {
-        const cells = correctedCells(row.cells, row.line, settings.corrections);
+        const { cells } = correctedRow(row, settings.corrections);
         const before = performance.now();
         const imported = readImportedRow(row.line, cells, state.headers, state.plan, state.context);
         state.clock.validating += performance.now() - before;

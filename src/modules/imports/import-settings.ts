@@ -1,4 +1,5 @@
 import type { ImportEncoding } from './reading/encoding';
+import type { CellCorrections } from './rules/corrections';
 import type { ImportFileOptions } from './reading/import-file';
 import type { Separator } from './reading/separator';
 
@@ -29,7 +30,7 @@ export interface ImportSettings {
   /** Whether the import may trigger welcome messages (recorded for the sending side). */
   welcomeMessages?: boolean;
   /** Cell corrections from the guided flow, by file line then 0-based column. */
-  corrections?: Record<string, Record<string, string>>;
+  corrections?: CellCorrections;
   /** Purges: the 1-based column holding the contacts' keys. */
   keyColumn?: number;
   /** The file's column names, for the error report. */
