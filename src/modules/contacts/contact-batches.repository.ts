@@ -30,6 +30,8 @@ export interface NewContact {
 
 export interface ContactChange {
   id: number;
+  /** The row version read; the change applies only if it still holds. */
+  version: string;
   columns: Record<string, unknown>;
   fields: Record<string, unknown>;
 }
@@ -50,6 +52,18 @@ export class ContactBatchesRepository {
 
   constructor(@Inject(DATABASE) database: Database) {
     this.canCopy = !database.embedded;
+  }
+
+  /**
+   * The contacts holding `keys`, unlocked, each with its row version (`xmin`): a batch changes a row only if
+   * that version still holds, so unchanged rows, the bulk of a re-import, cost no lock and no write.
+   */
+  findByKeys(em: EntityManager, accountId: string, keys: string[]): Promise<(ContactRow & { row_version: string })[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return em.query(
+      'SELECT *, xmin::text AS row_version FROM contact WHERE account_id = $1 AND unique_key = ANY($2::text[])',
+      [accountId, [...keys].sort()],
+    );
   }
 
   /** The contacts holding `keys`, locked in id order so concurrent batches cannot deadlock. */
@@ -140,9 +154,12 @@ export class ContactBatchesRepository {
     return new Set(inserted.map((r) => Number(r.id)));
   }
 
-  /** Applies changes: a given column replaces the stored one, custom values merge over the stored ones. */
-  async updateMany(em: EntityManager, accountId: string, operationId: number, rows: ContactChange[]): Promise<void> {
-    if (rows.length === 0) return;
+  /**
+   * Applies changes: a given column replaces the stored one, custom values merge over the stored ones. Returns
+   * how many rows still had the version read (the others changed meanwhile and were left alone).
+   */
+  async updateMany(em: EntityManager, accountId: string, operationId: number, rows: ContactChange[]): Promise<number> {
+    if (rows.length === 0) return 0;
     const names = columnsOf(rows);
     // A null in the arrays below means "not in this row": keep what is stored.
     const params: unknown[] = [
@@ -150,19 +167,21 @@ export class ContactBatchesRepository {
       operationId,
       rows.map((r) => r.id),
       rows.map((r) => JSON.stringify(r.fields)),
+      rows.map((r) => r.version),
       ...names.map((n) => rows.map((r) => (n in r.columns ? r.columns[n] : null))),
       ...names.map((n) => rows.map((r) => n in r.columns)),
     ];
-    const arrays = names.map((n, i) => `$${i + 5}::${COLUMN_TYPES.get(n)}[]`);
-    const given = names.map((_, i) => `$${i + 5 + names.length}::boolean[]`);
-    await em.query(
+    const arrays = names.map((n, i) => `$${i + 6}::${COLUMN_TYPES.get(n)}[]`);
+    const given = names.map((_, i) => `$${i + 6 + names.length}::boolean[]`);
+    const [, count] = await em.query<[unknown, number]>(
       `UPDATE contact c SET fields = c.fields || u.fields::jsonb, updated_at = now(), updated_by_import_id = $2
        ${names.map((n) => `, ${quoted(n)} = CASE WHEN u."given_${n}" THEN u.${quoted(n)} ELSE c.${quoted(n)} END`).join('')}
-       FROM unnest($3::bigint[], $4::text[]${arrays.map((a) => `, ${a}`).join('')}${given.map((g) => `, ${g}`).join('')})
-         AS u(id, fields${names.map((n) => `, ${quoted(n)}`).join('')}${names.map((n) => `, "given_${n}"`).join('')})
-       WHERE c.account_id = $1 AND c.id = u.id`,
+       FROM unnest($3::bigint[], $4::text[], $5::text[]${arrays.map((a) => `, ${a}`).join('')}${given.map((g) => `, ${g}`).join('')})
+         AS u(id, fields, version${names.map((n) => `, ${quoted(n)}`).join('')}${names.map((n) => `, "given_${n}"`).join('')})
+       WHERE c.account_id = $1 AND c.id = u.id AND c.xmin::text = u.version`,
       params,
     );
+    return count;
   }
 
   async hasSuppressions(em: EntityManager, accountId: string): Promise<boolean> {

@@ -15,7 +15,11 @@ import { CARNET_CONFIG } from '../../database/database.module';
 import type { CarnetConfig } from '../../config/configuration';
 import { JobQueue } from '../../queue/job-queue';
 import { AccountsService } from '../accounts/accounts.service';
-import { ContactBatchesService, type IncomingContact } from '../contacts/contact-batches.service';
+import {
+  ContactBatchesService,
+  ContactsChangedMeanwhile,
+  type IncomingContact,
+} from '../contacts/contact-batches.service';
 import { ContactsService } from '../contacts/contacts.service';
 import type { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
@@ -248,22 +252,30 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
     }
     const lastLine = rows[rows.length - 1].line;
     const before = performance.now();
-    await this.imports.transaction(async (em) => {
-      const outcome = await this.batches.importBatch(em, account, incoming, {
-        operationId: operation.id,
-        mode: BATCH_MODE[settings.duplicateOption],
-        groupId: settings.groupId,
-        now: new Date(),
-      });
-      outcome.results.forEach((result, index) => {
-        if (counted.has(incoming[index])) return;
-        if (result === 'added') delta.lineAdd++;
-        else if (result === 'updated' || result === 'unchanged') delta.lineUpdate++;
-      });
-      delta.lineKeptOptOut = outcome.keptOptOut;
-      await this.imports.addRejections(em, account.id, operation.id, rejections);
-      await this.imports.recordBatch(em, operation.id, delta, lastLine);
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.imports.transaction(async (em) => {
+          const outcome = await this.batches.importBatch(em, account, incoming, {
+            operationId: operation.id,
+            mode: BATCH_MODE[settings.duplicateOption],
+            groupId: settings.groupId,
+            now: new Date(),
+          });
+          const committed = { ...delta, lineKeptOptOut: outcome.keptOptOut };
+          outcome.results.forEach((result, index) => {
+            if (counted.has(incoming[index])) return;
+            if (result === 'added') committed.lineAdd++;
+            else if (result === 'updated' || result === 'unchanged') committed.lineUpdate++;
+          });
+          await this.imports.addRejections(em, account.id, operation.id, rejections);
+          await this.imports.recordBatch(em, operation.id, committed, lastLine);
+        });
+        break;
+      } catch (error) {
+        // Another writer touched the batch's contacts meanwhile: the rolled-back batch is read again.
+        if (!(error instanceof ContactsChangedMeanwhile) || attempt >= 5) throw error;
+      }
+    }
     state.clock.writing += performance.now() - before;
   }
 
