@@ -40,6 +40,8 @@ export interface BatchOutcome {
   results: ('added' | 'updated' | 'unchanged' | 'skipped')[];
   /** Contacts whose opt-out or hard status the batch asked to undo and could not. */
   keptOptOut: number;
+  /** Per incoming contact: whether this same operation already wrote it (an earlier row of the file). */
+  repeated: boolean[];
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -93,6 +95,7 @@ export class ContactBatchesService {
     const creations: { index: number; contact: IncomingContact }[] = [];
     const changes: ContactChange[] = [];
     const contactIds: (number | undefined)[] = [];
+    const repeated = incoming.map(() => false);
     let keptOptOut = 0;
 
     incoming.forEach((contact, index) => {
@@ -102,7 +105,10 @@ export class ContactBatchesService {
         return;
       }
       contactIds[index] = row.id;
-      if (options.mode === 'add') {
+      repeated[index] =
+        row.created_by_import_id === options.operationId || row.updated_by_import_id === options.operationId;
+      // `add` leaves existing contacts alone, but a later row of the same file still replaces an earlier one.
+      if (options.mode === 'add' && !repeated[index]) {
         results[index] = 'skipped';
         return;
       }
@@ -137,7 +143,7 @@ export class ContactBatchesService {
     const history = this.historyOf(incoming, contactIds, results, options);
     if (this.batches.canCopy) await this.batches.copyHistory(em, account.id, history);
     else await this.contacts.addHistory(em, account.id, history);
-    return { results, keptOptOut };
+    return { results, keptOptOut, repeated };
   }
 
   /** Deletes the contacts holding `keys`, keeping their opt-outs and hard statuses as suppression records. */

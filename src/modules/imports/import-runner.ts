@@ -61,8 +61,6 @@ interface RunState {
   plan: MatchingPlan;
   headers: string[];
   context: RowContext;
-  /** Keys already met in the file: a later row with one is a duplicate (and wins). */
-  seen: Set<string>;
   /** Milliseconds spent reading rows, waiting for the previous batch, and in batch transactions. */
   clock: { validating: number; waiting: number; writing: number };
 }
@@ -170,7 +168,6 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
       headers: table.headers,
       plan: compileMatchings(settings.matchings, table.headers, catalogue, settings.constants),
       context: { catalogue, defaultCountry: account.defaultCountry, uniquenessKey: account.uniquenessKey },
-      seen: new Set(),
       clock: { validating: 0, waiting: 0, writing: 0 },
     };
     const started = performance.now();
@@ -178,16 +175,12 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
     let writing: Promise<void> | undefined;
     try {
       for await (const row of table.rows) {
+        // Committed by an earlier run of this operation (the contacts it wrote carry its id).
+        if (row.line <= operation.resumeLine) continue;
         const { cells } = correctedRow(row, settings.corrections);
         const before = performance.now();
-        const imported = readImportedRow(row.line, cells, state.headers, state.plan, state.context);
+        batch.push(readImportedRow(row.line, cells, state.headers, state.plan, state.context));
         state.clock.validating += performance.now() - before;
-        if (row.line <= operation.resumeLine) {
-          // Already committed by an earlier run: only remember its key for duplicate detection.
-          if (imported.accepted && imported.key) state.seen.add(imported.key);
-          continue;
-        }
-        batch.push(imported);
         if (batch.length >= BATCH_ROWS) {
           const before = performance.now();
           await writing;
@@ -218,7 +211,6 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
     const rejections: Rejection[] = [];
     const incoming: IncomingContact[] = [];
     const byKey = new Map<string, IncomingContact>();
-    const counted = new Set<IncomingContact>();
     const allowDuplicates = settings.duplicateOption === 'allowdup';
     for (const row of rows) {
       if (!row.accepted || !row.key) {
@@ -238,16 +230,13 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
         incoming.push(contact);
         continue;
       }
-      const repeated = state.seen.has(row.key);
-      if (repeated) delta.lineDuplicate++;
-      state.seen.add(row.key);
       const earlier = byKey.get(row.key);
-      if (earlier) mergeInto(earlier, row);
-      else {
+      if (earlier) {
+        delta.lineDuplicate++;
+        mergeInto(earlier, row);
+      } else {
         byKey.set(row.key, contact);
         incoming.push(contact);
-        // Its first row was counted in an earlier batch: this one only replaces it.
-        if (repeated) counted.add(contact);
       }
     }
     const lastLine = rows[rows.length - 1].line;
@@ -263,8 +252,9 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
           });
           const committed = { ...delta, lineKeptOptOut: outcome.keptOptOut };
           outcome.results.forEach((result, index) => {
-            if (counted.has(incoming[index])) return;
-            if (result === 'added') committed.lineAdd++;
+            // An earlier batch of this file wrote the contact: this row only replaces that one.
+            if (outcome.repeated[index]) committed.lineDuplicate++;
+            else if (result === 'added') committed.lineAdd++;
             else if (result === 'updated' || result === 'unchanged') committed.lineUpdate++;
           });
           await this.imports.addRejections(em, account.id, operation.id, rejections);
