@@ -25,7 +25,7 @@ describe('contact batches (imports) against a concurrent writer', () => {
     });
     const batches = t.app.get(ContactBatchesRepository);
     const db = t.database.dataSource;
-    const [read] = await batches.findByKeys(db.manager, account.id, ['race@example.com']);
+    const [read] = await batches.findByKeys(db.manager, account.id, ['race@example.com'], ['firstname'], false);
     await upsertContact({
       client: t.sdk(account),
       body: { contactKey: 'race@example.com', attributes: [{ fieldName: 'firstname', fieldValue: 'Meanwhile' }] },

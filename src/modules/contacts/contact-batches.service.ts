@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { AccountContext } from '../../common/auth.decorators';
 import type { ContactRow } from './contact-attributes';
-import { applyConsentRules } from './contact-consent';
+import { applyConsentRules, CHANNEL_COLUMNS } from './contact-consent';
 import { ContactBatchesRepository, type ContactChange, type NewContact } from './contact-batches.repository';
 import { ContactsRepository, type HistoryEntry } from './contacts.repository';
 import { GroupsRepository } from './groups.repository';
@@ -53,6 +53,23 @@ function sameValue(a: unknown, b: unknown): boolean {
   return (a ?? null) === (b ?? null);
 }
 
+/** The stored columns a batch needs: those the file writes, and those the consent rules read. */
+function comparedColumns(incoming: IncomingContact[]): string[] {
+  const names = new Set(
+    CHANNEL_COLUMNS.flatMap((c) => [
+      c.key,
+      c.optIn,
+      c.unsubscriptionDate,
+      c.unsubscriptionReason,
+      c.status,
+      c.statusDate,
+      c.statusDetail,
+    ]),
+  );
+  for (const contact of incoming) for (const name of Object.keys(contact.columns)) names.add(name);
+  return [...names];
+}
+
 function changesOf(existing: ContactRow, columns: Record<string, unknown>, fields: Record<string, unknown>) {
   const changedColumns = Object.fromEntries(Object.entries(columns).filter(([c, v]) => !sameValue(existing[c], v)));
   const changedFields = Object.fromEntries(
@@ -88,6 +105,8 @@ export class ContactBatchesService {
                 em,
                 account.id,
                 incoming.map((c) => c.key),
+                comparedColumns(incoming),
+                incoming.some((c) => Object.keys(c.fields).length > 0),
               )
             ).map((row) => [row.unique_key as string, row]),
           );
