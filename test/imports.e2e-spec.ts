@@ -388,6 +388,38 @@ describe('imports (mirrored v4 call)', () => {
     expect(await attributes('kept@example.com', owner)).toMatchObject({ email: 'kept@example.com' });
   });
 
+  it('honours duplicateOption: disallowdup adds only new contacts, allowdup adds every row', async () => {
+    const owner = await t.createAccount('Duplicate options');
+    await upsertContact({
+      client: t.sdk(owner),
+      body: { contactKey: 'known@example.com', attributes: [{ fieldName: 'firstname', fieldValue: 'Known' }] },
+    });
+    const file = Buffer.from('email;firstname\nknown@example.com;Changed\nnew@example.com;New\n');
+    const addOnly = await finished(
+      owner,
+      (await upload(owner, file, { matchings: '["email","firstname"]', duplicateOption: 'disallowdup' })).body
+        .Id as number,
+    );
+    expect(addOnly).toMatchObject({ Status: 'done', LineRead: 2, LineAdd: 1, LineUpdate: 0 });
+    expect(await attributes('known@example.com', owner)).toMatchObject({ firstname: 'Known' });
+    expect(await attributes('new@example.com', owner)).toMatchObject({ firstname: 'New' });
+
+    await t.http
+      .put('/api/rest/v4/account/settingsattribute')
+      .set('Authorization', owner.auth)
+      .send({ attributeType: { allowDuplicates: true } })
+      .expect(200);
+    const always = await finished(
+      owner,
+      (await upload(owner, file, { matchings: '["email","firstname"]', duplicateOption: 'allowdup' })).body
+        .Id as number,
+    );
+    expect(always).toMatchObject({ Status: 'done', LineRead: 2, LineAdd: 2 });
+    const copies = await t.http.get('/api/rest/v4/contacts?email=known@example.com').set('Authorization', owner.auth);
+    expect(copies.status).toBe(200);
+    expect((copies.body as { contacts: unknown[] }).contacts).toHaveLength(2);
+  });
+
   it('keeps imports private to their account', async () => {
     const res = await upload(account, Buffer.from('email\nmine@example.com\n'), { matchings: '["email"]' });
     const done = await finished(account, res.body.Id as number);
