@@ -149,7 +149,8 @@ function peakRss(pid: number): number {
 
 async function startService(url: string): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The heap cap `npm start` and the Dockerfile use, then any extra flags.
+  const nodeArgs = ['--max-old-space-size=256', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'src', 'main.js')], {
     env: {
       ...process.env,

@@ -33,7 +33,7 @@ import { readImportedRow, type ImportedRow, type RowContext } from './rules/row-
 import { StoredFilesRepository } from './stored-files.repository';
 
 export const IMPORT_QUEUE = 'contact-import';
-const BATCH_ROWS = 10_000;
+const BATCH_ROWS = 20_000;
 
 const BATCH_MODE = { disallowdupupdate: 'update', disallowdup: 'add', allowdup: 'always-add' } as const;
 
