@@ -107,8 +107,9 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
     clearInterval(this.sweeper);
   }
 
+  /** Queues a run; `claim` lets only one run of an operation proceed, so a second job for it is harmless. */
   async enqueue(operationId: number): Promise<void> {
-    await this.queue.send(IMPORT_QUEUE, { operationId }, { singletonKey: String(operationId) });
+    await this.queue.send(IMPORT_QUEUE, { operationId });
   }
 
   /** Puts back in line the operations whose worker stopped beating (the process died mid-run). */
