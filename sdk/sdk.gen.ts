@@ -79,6 +79,8 @@ import type {
   ListImportsResponses,
   ListPurgesData,
   ListPurgesResponses,
+  RecordDeliverabilityEventsData,
+  RecordDeliverabilityEventsResponses,
   RemoveGroupContactsData,
   RemoveGroupContactsResponses,
   RenameGroupData,
@@ -684,6 +686,25 @@ export const anonymiseContact = <ThrowOnError extends boolean = false>(
     ],
     url: '/api/rest/v4/contacts/{id}/anonymise',
     ...options,
+  });
+
+/**
+ * Applies events from sending systems (deliveries, bounces, opens, unsubscribes…) to contact statuses.
+ */
+export const recordDeliverabilityEvents = <ThrowOnError extends boolean = false>(
+  options: Options<RecordDeliverabilityEventsData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<RecordDeliverabilityEventsResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/deliverability/events',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
   });
 
 /**

@@ -236,8 +236,90 @@ export type CreateFieldValueDto = {
   text: string;
 };
 
+export type DeliverabilityEventBatchDto = {
+  /**
+   * 1 to 10,000 events. Items are checked one by one: a bad one is reported, the others applied.
+   */
+  events: Array<DeliverabilityEventDto>;
+};
+
+export type DeliverabilityEventDto = {
+  /**
+   * When it happened, ISO 8601 (`2026-11-23T10:15:00Z`).
+   */
+  at: string;
+  channel: 'email' | 'sms';
+  /**
+   * The contact's key as the account matches it (email or mobile).
+   */
+  contactKey?: string;
+  /**
+   * The server's reply (`550 5.1.1 User unknown`) or the unsubscription reason.
+   */
+  detail?: string;
+  email?: string;
+  /**
+   * The sender's own id for the event: a replayed id changes nothing.
+   */
+  eventId: string;
+  /**
+   * National numbers are read with the account's `defaultCountry`.
+   */
+  mobile?: string;
+  /**
+   * Email: delivered, open, click, soft, hard, absent, rejected, unsubscribed, complaint. SMS: delivered, error, unknownnumber (or unknown_number), badformat (or bad_format), unsubscribed.
+   */
+  type:
+    | 'delivered'
+    | 'open'
+    | 'click'
+    | 'soft'
+    | 'hard'
+    | 'absent'
+    | 'rejected'
+    | 'unsubscribed'
+    | 'complaint'
+    | 'error'
+    | 'unknownnumber'
+    | 'badformat';
+};
+
 export type ErrorDetailDto = {
   field?: string;
+  message: string;
+};
+
+export type EventBatchResultDto = {
+  /**
+   * Events that changed at least one contact.
+   */
+  applied: number;
+  /**
+   * Every unknown or failed event.
+   */
+  errors: Array<EventErrorDto>;
+  /**
+   * Events that could not be read (no contact named, no id, no date).
+   */
+  failed: number;
+  /**
+   * Events replayed (their id was already taken) or out of date (older than what the contact already shows).
+   */
+  ignored: number;
+  received: number;
+  /**
+   * Events naming no contact of this account (nothing is created).
+   */
+  unknown: number;
+};
+
+export type EventErrorDto = {
+  code: 'ContactNotFound' | 'InvalidEvent';
+  eventId: string | null;
+  /**
+   * Position of the event in the batch, from 0.
+   */
+  index: number;
   message: string;
 };
 
@@ -615,7 +697,7 @@ export type SetImportDraftMatchingsDto = {
 
 export type SettingsDto = {
   attributeType: {
-    [key: string]: string | boolean;
+    [key: string]: string | boolean | number;
   };
 };
 
@@ -1180,6 +1262,20 @@ export type AnonymiseContactResponses = {
 };
 
 export type AnonymiseContactResponse = AnonymiseContactResponses[keyof AnonymiseContactResponses];
+
+export type RecordDeliverabilityEventsData = {
+  body: DeliverabilityEventBatchDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/deliverability/events';
+};
+
+export type RecordDeliverabilityEventsResponses = {
+  200: EventBatchResultDto;
+};
+
+export type RecordDeliverabilityEventsResponse =
+  RecordDeliverabilityEventsResponses[keyof RecordDeliverabilityEventsResponses];
 
 export type ListGroupsData = {
   body?: never;

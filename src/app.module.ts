@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health.controller';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { ContactsModule } from './modules/contacts/contacts.module';
+import { DeliverabilityStatusModule } from './modules/deliverability-status/deliverability-status.module';
 import { FieldsModule } from './modules/fields/fields.module';
 import { ImportsModule } from './modules/imports/imports.module';
 import { QueueModule } from './queue/queue.module';
@@ -39,6 +40,7 @@ export class AppModule {
         FieldsModule,
         ContactsModule,
         ImportsModule,
+        DeliverabilityStatusModule,
       ],
       controllers: [HealthController],
     };

@@ -17,6 +17,8 @@ export interface AccountContext {
   defaultCountry: string;
   allowDuplicates: boolean;
   timezone: string;
+  softBounceLimit: number;
+  activityDays: number;
 }
 
 export type AuthenticatedRequest = Request & { account?: AccountContext };

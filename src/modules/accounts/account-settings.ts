@@ -5,12 +5,23 @@ export interface AccountSettings {
   defaultCountry: string;
   allowDuplicates: boolean;
   timezone: string;
+  softBounceLimit: number;
+  activityDays: number;
 }
 
 export type SettingName = keyof AccountSettings;
 export type SettingsPatch = Partial<AccountSettings>;
 
 type Reading<T> = { value: T } | { problem: string };
+
+function readWholeNumber(name: string, min: number, max: number) {
+  return (raw: unknown): Reading<number> => {
+    const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+    return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+      ? { value }
+      : { problem: `${name} must be a whole number from ${min} to ${max}` };
+  };
+}
 
 function isTimezone(value: string): boolean {
   try {
@@ -40,6 +51,8 @@ const READERS: { [K in SettingName]: (raw: unknown) => Reading<AccountSettings[K
     typeof raw === 'string' && isTimezone(raw)
       ? { value: raw }
       : { problem: 'timezone must be an IANA time zone such as "Europe/Paris"' },
+  softBounceLimit: readWholeNumber('softBounceLimit', 1, 100),
+  activityDays: readWholeNumber('activityDays', 1, 3650),
 };
 
 export const SETTING_NAMES = Object.keys(READERS) as SettingName[];

@@ -29,6 +29,14 @@ export class Account {
   @Column('text', { default: 'Europe/Paris' })
   timezone: string;
 
+  /** Soft bounces in a row after which an address is set aside as invalid (SPEC §6). */
+  @Column('integer', { default: 5 })
+  softBounceLimit: number;
+
+  /** A contact who opened or clicked within this many days is active. */
+  @Column('integer', { default: 180 })
+  activityDays: number;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

@@ -9,13 +9,16 @@ interface AccountRow extends AccountContext {
 }
 
 const SELECT = `SELECT id, name, login, api_key_hash AS "apiKeyHash", uniqueness_key AS "uniquenessKey",
-  default_country AS "defaultCountry", allow_duplicates AS "allowDuplicates", timezone FROM account`;
+  default_country AS "defaultCountry", allow_duplicates AS "allowDuplicates", timezone,
+  soft_bounce_limit AS "softBounceLimit", activity_days AS "activityDays" FROM account`;
 
 const SETTING_COLUMNS: Record<keyof AccountSettings, string> = {
   uniquenessKey: 'uniqueness_key',
   defaultCountry: 'default_country',
   allowDuplicates: 'allow_duplicates',
   timezone: 'timezone',
+  softBounceLimit: 'soft_bounce_limit',
+  activityDays: 'activity_days',
 };
 
 @Injectable()

@@ -5,7 +5,7 @@ import { CARNET_CONFIG } from '../../database/database.module';
 import { AccountContext } from '../../common/auth.decorators';
 import { BadRequest, Conflict, DomainError, NotFound, Unauthorized } from '../../common/errors';
 import { ContactsService } from '../contacts/contacts.service';
-import { isSettingName, readSettingsPatch, unknownSettingMessage } from './account-settings';
+import { AccountSettings, isSettingName, readSettingsPatch, unknownSettingMessage } from './account-settings';
 import { AccountsRepository } from './accounts.repository';
 import { hashApiKey, newApiKey, parseAuthorization, sameHash } from './api-key';
 import { AccountCreatedDto, CreateAccountDto, SettingsDto } from './dto/account.dto';
@@ -46,16 +46,14 @@ export class AccountsService {
     if (!account || !sameHash(account.apiKeyHash, hashApiKey(presented))) {
       throw new Unauthorized('Unknown login or API key');
     }
-    const { id, login, uniquenessKey, defaultCountry, allowDuplicates, timezone } = account;
-    return { id, login, uniquenessKey, defaultCountry, allowDuplicates, timezone };
+    return { id: account.id, login: account.login, ...pickSettings(account) };
   }
 
   /** The account as background jobs see it (no credentials involved). */
   async contextOf(id: string): Promise<AccountContext> {
     const account = await this.accounts.findById(id);
     if (!account) throw new NotFound('Account', id);
-    const { login, uniquenessKey, defaultCountry, allowDuplicates, timezone } = account;
-    return { id, login, uniquenessKey, defaultCountry, allowDuplicates, timezone };
+    return { id, login: account.login, ...pickSettings(account) };
   }
 
   async create(dto: CreateAccountDto): Promise<AccountCreatedDto> {
@@ -96,9 +94,9 @@ export class AccountsService {
   }
 }
 
-function pickSettings(account: AccountContext) {
-  const { uniquenessKey, defaultCountry, allowDuplicates, timezone } = account;
-  return { uniquenessKey, defaultCountry, allowDuplicates, timezone };
+function pickSettings(account: AccountSettings): AccountSettings {
+  const { uniquenessKey, defaultCountry, allowDuplicates, timezone, softBounceLimit, activityDays } = account;
+  return { uniquenessKey, defaultCountry, allowDuplicates, timezone, softBounceLimit, activityDays };
 }
 
 function slug(name: string): string {

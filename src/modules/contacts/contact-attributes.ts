@@ -197,13 +197,10 @@ export interface ContactAttribute {
   fieldValue: string;
 }
 
-/** Days without an open or click after which a contact counts as inactive. */
-export const ACTIVITY_WINDOW_DAYS = 180;
-
-function renderBuiltin(field: BuiltinField, value: unknown): string {
+function renderBuiltin(field: BuiltinField, value: unknown, activityDays: number): string {
   if (value instanceof Date) {
     if (field.format === 'Activity') {
-      const cutoff = Date.now() - ACTIVITY_WINDOW_DAYS * 86_400_000;
+      const cutoff = Date.now() - activityDays * 86_400_000;
       return value.getTime() >= cutoff ? 'active' : 'inactive';
     }
     return formatUtc(value);
@@ -215,13 +212,16 @@ function renderCustom(value: unknown): string {
   return Array.isArray(value) ? value.join(',') : String(value);
 }
 
-/** A contact as the v4 API shows it: every non-empty built-in and custom value, as text. */
-export function renderAttributes(row: ContactRow, catalogue: FieldCatalogue): ContactAttribute[] {
+/**
+ * A contact as the v4 API shows it: every non-empty built-in and custom value, as text; `activity` is
+ * `active` when the last open or click is within the account's `activityDays`, else `inactive`.
+ */
+export function renderAttributes(row: ContactRow, catalogue: FieldCatalogue, activityDays: number): ContactAttribute[] {
   const attributes: ContactAttribute[] = [];
   for (const field of BUILTIN_FIELDS) {
     const value = row[field.column];
     if (value !== null && value !== undefined) {
-      attributes.push({ id: null, fieldName: field.key, fieldValue: renderBuiltin(field, value) });
+      attributes.push({ id: null, fieldName: field.key, fieldValue: renderBuiltin(field, value, activityDays) });
     }
   }
   for (const [id, value] of Object.entries(row.fields)) {

@@ -5,6 +5,7 @@ import type { Database } from '../../database/database';
 import { DATABASE } from '../../database/database.module';
 import { BUILTIN_FIELDS } from '../fields/builtin-fields';
 import type { ContactRow } from './contact-attributes';
+import { DELIVERABILITY_COLUMNS, type DeliverabilityLookup } from './contact-deliverability';
 import type { HistoryEntry, SuppressionRow } from './contacts.repository';
 
 /** PostgreSQL array type of every writable built-in column, for `unnest`. */
@@ -34,6 +35,12 @@ export interface ContactChange {
   version: string;
   columns: Record<string, unknown>;
   fields: Record<string, unknown>;
+}
+
+export interface DeliverabilityWrite {
+  id: number;
+  modified: boolean;
+  columns: Record<string, unknown>;
 }
 
 const quoted = (column: string) => `"${column}"`;
@@ -237,6 +244,36 @@ export class ContactBatchesRepository {
       `INSERT INTO group_member (group_id, contact_id, account_id)
        SELECT g, c, $1 FROM unnest($2::bigint[], $3::bigint[]) AS u(g, c) ON CONFLICT DO NOTHING`,
       [accountId, pairs.map((p) => p.groupId), pairs.map((p) => p.contactId)],
+    );
+  }
+
+  /** The contacts holding any of these keys, emails or mobiles, locked in id order with their deliverability. */
+  lockDeliverability(em: EntityManager, accountId: string, lookup: DeliverabilityLookup): Promise<ContactRow[]> {
+    return em.query(
+      `SELECT id, unique_key, email, mobile${DELIVERABILITY_COLUMNS.map(([name]) => `, ${quoted(name)}`).join('')}
+       FROM contact
+       WHERE account_id = $1 AND (unique_key = ANY($2::text[]) OR email = ANY($3::text[]) OR mobile = ANY($4::text[]))
+       ORDER BY id FOR UPDATE`,
+      [accountId, lookup.keys, lookup.emails, lookup.mobiles],
+    );
+  }
+
+  /** Stores the deliverability columns of these contacts; `modified` ones also get a new modification date. */
+  async saveDeliverability(em: EntityManager, accountId: string, rows: DeliverabilityWrite[]): Promise<void> {
+    if (rows.length === 0) return;
+    const arrays = DELIVERABILITY_COLUMNS.map(([, type], i) => `$${i + 4}::${type}[]`);
+    await em.query(
+      `UPDATE contact c SET updated_at = CASE WHEN u.modified THEN now() ELSE c.updated_at END
+       ${DELIVERABILITY_COLUMNS.map(([name]) => `, ${quoted(name)} = u.${quoted(name)}`).join('')}
+       FROM unnest($2::bigint[], $3::boolean[], ${arrays.join(', ')})
+         AS u(id, modified${DELIVERABILITY_COLUMNS.map(([name]) => `, ${quoted(name)}`).join('')})
+       WHERE c.account_id = $1 AND c.id = u.id`,
+      [
+        accountId,
+        rows.map((r) => r.id),
+        rows.map((r) => r.modified),
+        ...DELIVERABILITY_COLUMNS.map(([name]) => rows.map((r) => r.columns[name] ?? null)),
+      ],
     );
   }
 

@@ -3,7 +3,9 @@ import { EntityManager } from 'typeorm';
 import type { AccountContext } from '../../common/auth.decorators';
 import type { ContactRow } from './contact-attributes';
 import { applyConsentRules, CHANNEL_COLUMNS } from './contact-consent';
+import type { ChangedContact, ContactDeliverability, EventChange } from '../deliverability-status/event-batch';
 import { ContactBatchesRepository, type ContactChange, type NewContact } from './contact-batches.repository';
+import { deliverabilityColumns, type DeliverabilityLookup, readDeliverability } from './contact-deliverability';
 import { ContactsRepository, type HistoryEntry } from './contacts.repository';
 import { GroupsRepository } from './groups.repository';
 import { suppressedState, suppressionEntries, suppressionLookups } from './suppression-rules';
@@ -16,6 +18,14 @@ export class ContactsChangedMeanwhile extends Error {
   constructor() {
     super('Contacts of the batch changed while it was written; run it again');
   }
+}
+
+/** A contact an event names, with the addresses that identify it. */
+export interface LocatedContact {
+  uniqueKey: string | null;
+  email: string | null;
+  mobile: string | null;
+  deliverability: ContactDeliverability;
 }
 
 /** One contact a file brings, already read and validated. */
@@ -159,10 +169,54 @@ export class ContactBatchesService {
       throw new ContactsChangedMeanwhile();
     }
     await this.joinGroups(em, account.id, incoming, contactIds, results, options.groupId);
-    const history = this.historyOf(incoming, contactIds, results, options);
-    if (this.batches.canCopy) await this.batches.copyHistory(em, account.id, history);
-    else await this.contacts.addHistory(em, account.id, history);
+    await this.recordHistory(em, account.id, this.historyOf(incoming, contactIds, results, options));
     return { results, keptOptOut, repeated };
+  }
+
+  /** The contacts that events name by key, email or mobile, locked for the rest of the transaction. */
+  async lockDeliverability(
+    em: EntityManager,
+    accountId: string,
+    lookup: DeliverabilityLookup,
+  ): Promise<LocatedContact[]> {
+    const rows = await this.batches.lockDeliverability(em, accountId, lookup);
+    return rows.map((row) => ({
+      uniqueKey: row.unique_key,
+      email: (row.email as string | null) ?? null,
+      mobile: (row.mobile as string | null) ?? null,
+      deliverability: readDeliverability(row),
+    }));
+  }
+
+  /** Saves what events changed, each change recorded in the contact's history with the event's own time. */
+  async saveDeliverability(
+    em: EntityManager,
+    accountId: string,
+    contacts: ChangedContact[],
+    changes: EventChange[],
+  ): Promise<void> {
+    await this.batches.saveDeliverability(
+      em,
+      accountId,
+      contacts.map(({ contact, modified }) => ({ id: contact.id, modified, columns: deliverabilityColumns(contact) })),
+    );
+    await this.recordHistory(
+      em,
+      accountId,
+      changes.map((change) => ({
+        contactId: change.contactId,
+        type: 'event',
+        object: change.fields.join(', '),
+        title: change.title,
+        source: 'event',
+        happenedAt: change.at,
+      })),
+    );
+  }
+
+  private async recordHistory(em: EntityManager, accountId: string, entries: HistoryEntry[]): Promise<void> {
+    if (this.batches.canCopy) await this.batches.copyHistory(em, accountId, entries);
+    else await this.contacts.addHistory(em, accountId, entries);
   }
 
   /** Deletes the contacts holding `keys`, keeping their opt-outs and hard statuses as suppression records. */

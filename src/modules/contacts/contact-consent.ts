@@ -11,6 +11,7 @@ interface ChannelColumns {
   statusKey: string;
   statusDate: string;
   statusDetail: string;
+  softCount: string;
 }
 
 export const CHANNEL_COLUMNS: readonly ChannelColumns[] = [
@@ -25,6 +26,7 @@ export const CHANNEL_COLUMNS: readonly ChannelColumns[] = [
     statusKey: 'emailstatus',
     statusDate: 'email_status_date',
     statusDetail: 'email_status_detail',
+    softCount: 'email_soft_count',
   },
   {
     channel: 'sms',
@@ -37,6 +39,7 @@ export const CHANNEL_COLUMNS: readonly ChannelColumns[] = [
     statusKey: 'mobilestatus',
     statusDate: 'mobile_status_date',
     statusDetail: 'mobile_status_detail',
+    softCount: 'mobile_soft_count',
   },
 ];
 

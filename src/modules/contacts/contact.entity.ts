@@ -45,6 +45,8 @@ export class Contact {
   @Column('text', { default: 'unknown' }) emailStatus: string;
   @Column('timestamptz', { nullable: true }) emailStatusDate: Date | null;
   @Column('text', { nullable: true }) emailStatusDetail: string | null;
+  /** Soft bounces in a row since the address last proved it works (no v4 field). */
+  @Column('smallint', { default: 0 }) emailSoftCount: number;
 
   /** E.164. */
   @Column('text', { nullable: true }) mobile: string | null;
@@ -54,6 +56,7 @@ export class Contact {
   @Column('text', { default: 'unknown' }) mobileStatus: string;
   @Column('timestamptz', { nullable: true }) mobileStatusDate: Date | null;
   @Column('text', { nullable: true }) mobileStatusDetail: string | null;
+  @Column('smallint', { default: 0 }) mobileSoftCount: number;
 
   @Column('text', { nullable: true }) phone: string | null;
   @Column('text', { nullable: true }) fax: string | null;

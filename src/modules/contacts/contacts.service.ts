@@ -226,13 +226,13 @@ export class ContactsService {
   async getByKey(account: AccountContext, contactKey: string): Promise<ContactDataDto> {
     const row = await this.contacts.findByKey(account.id, this.readKey(account, contactKey));
     if (!row) throw new NotFound('Contact', contactKey);
-    return this.toContactData(row, await this.fields.catalogue(account.id));
+    return this.toContactData(row, await this.fields.catalogue(account.id), account);
   }
 
   async getById(account: AccountContext, id: number): Promise<ContactDataDto> {
     const row = await this.contacts.findById(account.id, id);
     if (!row) throw new NotFound('Contact', id);
-    return this.toContactData(row, await this.fields.catalogue(account.id));
+    return this.toContactData(row, await this.fields.catalogue(account.id), account);
   }
 
   async deleteByKey(account: AccountContext, contactKey: string): Promise<void> {
@@ -318,7 +318,7 @@ export class ContactsService {
     const page = rows.slice(0, limit);
     const catalogue = await this.fields.catalogue(account.id);
     return {
-      contacts: page.map((row) => this.toContactData(row, catalogue)),
+      contacts: page.map((row) => this.toContactData(row, catalogue, account)),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
     };
   }
@@ -334,8 +334,12 @@ export class ContactsService {
     }
   }
 
-  private toContactData(row: ContactRow, catalogue: FieldCatalogue): ContactDataDto {
-    return { id: row.id, contactKey: row.unique_key, attributes: renderAttributes(row, catalogue) };
+  private toContactData(row: ContactRow, catalogue: FieldCatalogue, account: AccountContext): ContactDataDto {
+    return {
+      id: row.id,
+      contactKey: row.unique_key,
+      attributes: renderAttributes(row, catalogue, account.activityDays),
+    };
   }
 }
 

@@ -25,14 +25,16 @@ export class AccountCreatedDto {
 export class SettingsDto {
   /**
    * Settings by name: `uniquenessKey` (email|mobile), `defaultCountry` (ISO 3166 alpha-2),
-   * `allowDuplicates` (boolean), `timezone` (IANA).
+   * `allowDuplicates` (boolean), `timezone` (IANA), `softBounceLimit` (soft bounces in a row before an
+   * address is set aside, 1–100, default 5), `activityDays` (days after the last open or click during
+   * which a contact is active, 1–3650, default 180).
    * @example {"defaultCountry": "FR"}
    */
   @ApiProperty({
     type: 'object',
-    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'boolean' }] },
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'boolean' }, { type: 'integer' }] },
     example: { defaultCountry: 'FR' },
   })
   @IsObject()
-  attributeType: Record<string, string | boolean>;
+  attributeType: Record<string, string | boolean | number>;
 }

@@ -1,0 +1,72 @@
+/** A contact's deliverability as the event rules see it, and back to the columns that store it. */
+import type { ContactDeliverability, StoredChannel } from '../deliverability-status/event-batch';
+import type { OptIn } from '../deliverability-status/status-rules';
+import { CHANNEL_COLUMNS } from './contact-consent';
+
+/** What events name contacts by: the account's keys, emails, E.164 mobiles. */
+export interface DeliverabilityLookup {
+  keys: string[];
+  emails: string[];
+  mobiles: string[];
+}
+
+/** The fields of a stored channel, each named like the `CHANNEL_COLUMNS` entry giving its column. */
+const CHANNEL_FIELDS = [
+  'optIn',
+  'unsubscriptionDate',
+  'unsubscriptionReason',
+  'status',
+  'statusDate',
+  'statusDetail',
+  'softCount',
+] as const satisfies ReadonlyArray<keyof StoredChannel & keyof (typeof CHANNEL_COLUMNS)[number]>;
+
+const COLUMN_TYPES: Record<(typeof CHANNEL_FIELDS)[number], string> = {
+  optIn: 'text',
+  unsubscriptionDate: 'timestamptz',
+  unsubscriptionReason: 'text',
+  status: 'text',
+  statusDate: 'timestamptz',
+  statusDetail: 'text',
+  softCount: 'smallint',
+};
+
+/** Every column an event may change, with its PostgreSQL type. */
+export const DELIVERABILITY_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ...CHANNEL_COLUMNS.flatMap((c) => CHANNEL_FIELDS.map((field) => [c[field], COLUMN_TYPES[field]] as const)),
+  ['last_engaged_at', 'timestamptz'],
+];
+
+const [EMAIL, SMS] = CHANNEL_COLUMNS;
+
+function readChannel(row: Record<string, unknown>, c: (typeof CHANNEL_COLUMNS)[number]): StoredChannel {
+  return {
+    optIn: (row[c.optIn] as OptIn | null) ?? null,
+    unsubscriptionDate: (row[c.unsubscriptionDate] as Date | null) ?? null,
+    unsubscriptionReason: (row[c.unsubscriptionReason] as string | null) ?? null,
+    status: (row[c.status] as string | null) ?? 'unknown',
+    statusDate: (row[c.statusDate] as Date | null) ?? null,
+    statusDetail: (row[c.statusDetail] as string | null) ?? null,
+    softCount: Number(row[c.softCount] ?? 0),
+  };
+}
+
+export function readDeliverability(row: Record<string, unknown>): ContactDeliverability {
+  return {
+    id: Number(row.id),
+    email: readChannel(row, EMAIL),
+    sms: readChannel(row, SMS),
+    lastEngagedAt: (row.last_engaged_at as Date | null) ?? null,
+  };
+}
+
+export function deliverabilityColumns(contact: ContactDeliverability): Record<string, unknown> {
+  const columns: Record<string, unknown> = { last_engaged_at: contact.lastEngagedAt };
+  for (const [c, channel] of [
+    [EMAIL, contact.email],
+    [SMS, contact.sms],
+  ] as const) {
+    for (const field of CHANNEL_FIELDS) columns[c[field]] = channel[field];
+  }
+  return columns;
+}

@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AccountContext } from '../../common/auth.decorators';
+import { BadRequest, PayloadTooLarge } from '../../common/errors';
+import { ContactBatchesService, type LocatedContact } from '../contacts/contact-batches.service';
+import { DeliverabilityEventsRepository } from './deliverability-events.repository';
+import { EventBatchResultDto, EventErrorDto } from './dto/event.dto';
+import { applyEventBatch, type ContactDeliverability, type LocatedEvent } from './event-batch';
+import { type EventContactKey, readEventItems, type ReadEvent } from './event-items';
+
+export const EVENT_BATCH_LIMIT = 10_000;
+
+/** Which located contacts each kind of key names. */
+class ContactIndex {
+  private readonly byKind: Record<EventContactKey['kind'], Map<string, number[]>> = {
+    contactKey: new Map(),
+    email: new Map(),
+    mobile: new Map(),
+  };
+
+  constructor(contacts: LocatedContact[]) {
+    for (const contact of contacts) {
+      const id = contact.deliverability.id;
+      this.add('contactKey', contact.uniqueKey, id);
+      this.add('email', contact.email, id);
+      this.add('mobile', contact.mobile, id);
+    }
+  }
+
+  private add(kind: EventContactKey['kind'], value: string | null, id: number): void {
+    if (value === null) return;
+    const ids = this.byKind[kind].get(value);
+    if (ids) ids.push(id);
+    else this.byKind[kind].set(value, [id]);
+  }
+
+  idsOf(key: EventContactKey): number[] {
+    return this.byKind[key.kind].get(key.value) ?? [];
+  }
+}
+
+function lookupOf(events: ReadEvent[]) {
+  const values = (kind: EventContactKey['kind']) => [
+    ...new Set(events.filter((e) => e.key.kind === kind).map((e) => e.key.value)),
+  ];
+  return { keys: values('contactKey'), emails: values('email'), mobiles: values('mobile') };
+}
+
+const describeKey = (key: EventContactKey) =>
+  key.kind === 'contactKey' ? `"${key.value}"` : `${key.kind} "${key.value}"`;
+
+/**
+ * Takes events from sending systems (SPEC §6): one transaction per batch that locks the contacts named, takes
+ * the event ids (a replay finds them taken), applies the events oldest first and saves what changed.
+ */
+@Injectable()
+export class DeliverabilityEventsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly events: DeliverabilityEventsRepository,
+    private readonly contacts: ContactBatchesService,
+  ) {}
+
+  async ingest(account: AccountContext, items: unknown[]): Promise<EventBatchResultDto> {
+    if (items.length === 0) throw new BadRequest('EmptyEventBatch', 'Send at least one event in "events"');
+    if (items.length > EVENT_BATCH_LIMIT) {
+      throw new PayloadTooLarge(
+        `At most ${EVENT_BATCH_LIMIT} events per batch; this one has ${items.length}. Split it.`,
+      );
+    }
+    const reading = readEventItems(items, account, new Date());
+    if (reading.refusals.length > 0) {
+      throw new BadRequest(
+        'UnknownEventKind',
+        reading.refusals
+          .slice(0, 10)
+          .map((r) => r.message)
+          .join('; ') + (reading.refusals.length > 10 ? `; and ${reading.refusals.length - 10} more` : ''),
+        reading.refusals,
+      );
+    }
+    const errors: EventErrorDto[] = reading.problems.map((p) => ({ ...p, code: 'InvalidEvent' }));
+    const failed = errors.length;
+
+    const { applied, ignored } = await this.db.transaction(async (em) => {
+      const located = await this.contacts.lockDeliverability(em, account.id, lookupOf(reading.events));
+      const index = new ContactIndex(located);
+      const found: (ReadEvent & { contactIds: number[] })[] = [];
+      for (const event of reading.events) {
+        const contactIds = index.idsOf(event.key);
+        if (contactIds.length > 0) found.push({ ...event, contactIds });
+        else {
+          errors.push({
+            index: event.index,
+            eventId: event.eventId,
+            code: 'ContactNotFound',
+            message: `No contact ${describeKey(event.key)} in this account`,
+          });
+        }
+      }
+      const taken = await this.events.claim(em, account.id, [...new Set(found.map((e) => e.eventId))]);
+      // An id already taken, or seen earlier in this batch, is a replay.
+      const fresh: LocatedEvent[] = found.filter((e) => taken.delete(e.eventId));
+      const states = new Map<number, ContactDeliverability>(
+        located.map((c) => [c.deliverability.id, c.deliverability]),
+      );
+      const outcome = applyEventBatch(states, fresh, { softBounceLimit: account.softBounceLimit });
+      await this.contacts.saveDeliverability(em, account.id, outcome.contacts, outcome.changes);
+      return { applied: outcome.applied.length, ignored: found.length - outcome.applied.length };
+    });
+
+    errors.sort((a, b) => a.index - b.index);
+    return { received: items.length, applied, ignored, unknown: errors.length - failed, failed, errors };
+  }
+}

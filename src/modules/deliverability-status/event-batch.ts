@@ -1,0 +1,119 @@
+/**
+ * A batch of events applied to the contacts they name, in the order they happened: the pure part of event
+ * ingestion. The caller loads the contacts' deliverability, applies the batch and saves what changed.
+ */
+import {
+  applyEvent,
+  type ChangedField,
+  type ChannelState,
+  type DeliverabilityEvent,
+  type EventChannel,
+  type EventSettings,
+} from './event-rules';
+
+/** One channel of a contact, as stored (the last engagement is the contact's, shared by both channels). */
+export type StoredChannel = Omit<ChannelState, 'lastEngagedAt'>;
+
+export interface ContactDeliverability {
+  id: number;
+  email: StoredChannel;
+  sms: StoredChannel;
+  lastEngagedAt: Date | null;
+}
+
+/** An event whose contacts were found (an address may belong to several contacts when duplicates are allowed). */
+export interface LocatedEvent {
+  index: number;
+  contactIds: number[];
+  event: DeliverabilityEvent;
+}
+
+export interface EventChange {
+  contactId: number;
+  at: Date;
+  /** The v4 fields the event moved. */
+  fields: ChangedField[];
+  title: string;
+}
+
+export interface ChangedContact {
+  contact: ContactDeliverability;
+  /** A status or an opt-in changed (not only dates, details or activity): the contact counts as modified. */
+  modified: boolean;
+}
+
+export interface EventBatchOutcome {
+  /** Indexes of the events that changed at least one contact. */
+  applied: number[];
+  /** Indexes of the events that changed nothing (older than what is known, already unsubscribed…). */
+  ignored: number[];
+  contacts: ChangedContact[];
+  changes: EventChange[];
+}
+
+const EVENT_NAMES: Readonly<Record<string, string>> = {
+  soft: 'soft bounce',
+  hard: 'hard bounce',
+  unknownnumber: 'unknown number',
+  badformat: 'bad format',
+};
+
+/** The history title of an applied event: what it was, the server's reply, and how it was read. */
+export function describeEvent(event: DeliverabilityEvent, reason?: string): string {
+  const channel = event.channel === 'email' ? 'Email' : 'SMS';
+  const detail = event.detail?.trim();
+  return `${channel} ${EVENT_NAMES[event.type] ?? event.type}${detail ? `: ${detail}` : ''}${reason ? ` (${reason})` : ''}`;
+}
+
+const isModification = (field: ChangedField) => field.endsWith('status') || field.endsWith('optin');
+
+function channelState(contact: ContactDeliverability, channel: EventChannel): ChannelState {
+  return { ...contact[channel], lastEngagedAt: contact.lastEngagedAt };
+}
+
+function store(contact: ContactDeliverability, channel: EventChannel, state: ChannelState): ContactDeliverability {
+  const { lastEngagedAt, ...stored } = state;
+  return { ...contact, [channel]: stored, lastEngagedAt };
+}
+
+/**
+ * Applies events oldest first (ties in the order sent), so a batch gives the same result whatever order its
+ * events arrive in. `contacts` is not modified.
+ */
+export function applyEventBatch(
+  contacts: ReadonlyMap<number, ContactDeliverability>,
+  events: LocatedEvent[],
+  settings: EventSettings,
+): EventBatchOutcome {
+  const current = new Map(contacts);
+  const modified = new Set<number>();
+  const touched = new Set<number>();
+  const outcome: EventBatchOutcome = { applied: [], ignored: [], contacts: [], changes: [] };
+  const ordered = [...events].sort((a, b) => a.event.at.getTime() - b.event.at.getTime() || a.index - b.index);
+  for (const { index, contactIds, event } of ordered) {
+    let applied = false;
+    for (const contactId of contactIds) {
+      const contact = current.get(contactId);
+      if (!contact) continue;
+      const result = applyEvent(channelState(contact, event.channel), event, settings);
+      if (result.outcome === 'ignored') continue;
+      current.set(contactId, store(contact, event.channel, result.state));
+      touched.add(contactId);
+      if (result.changes.some(isModification)) modified.add(contactId);
+      if (result.changes.length > 0) {
+        outcome.changes.push({
+          contactId,
+          at: event.at,
+          fields: result.changes,
+          title: describeEvent(event, result.reason),
+        });
+      }
+      applied = true;
+    }
+    (applied ? outcome.applied : outcome.ignored).push(index);
+  }
+  for (const contactId of touched) {
+    outcome.contacts.push({ contact: current.get(contactId)!, modified: modified.has(contactId) });
+  }
+  return outcome;
+}
