@@ -45,6 +45,22 @@ export interface DeliverabilityWrite {
 
 const quoted = (column: string) => `"${column}"`;
 
+/**
+ * The account's contacts whose `column` holds one of the values of array parameter `$param`, with `select`:
+ * one index probe per value (OFFSET 0 keeps each probe apart). Given thousands of values, `= ANY(…)` lets the
+ * planner scan the whole account instead, a second per batch at a million contacts.
+ */
+function probe(column: string, param: number, select: string): string {
+  return `SELECT c.* FROM unnest($${param}::text[]) AS k(value)
+    CROSS JOIN LATERAL (SELECT ${select} FROM contact WHERE account_id = $1 AND ${column} = k.value OFFSET 0) c`;
+}
+
+/** The rows of the contacts with the ids `idsQuery` returns, locked in id order so concurrent batches cannot deadlock. */
+function lockedInIdOrder(idsQuery: string, select: string): string {
+  return `SELECT c.* FROM (SELECT DISTINCT id FROM (${idsQuery}) found ORDER BY id) ids
+    CROSS JOIN LATERAL (SELECT ${select} FROM contact WHERE account_id = $1 AND id = ids.id FOR UPDATE) c`;
+}
+
 function columnsOf(rows: { columns: Record<string, unknown> }[]): string[] {
   const names = new Set<string>();
   for (const row of rows) for (const name of Object.keys(row.columns)) if (COLUMN_TYPES.has(name)) names.add(name);
@@ -76,9 +92,12 @@ export class ContactBatchesRepository {
     // Only what the batch compares: parsing whole rows is a large part of a re-import's cost.
     const wanted = columns.filter((c) => COLUMN_TYPES.has(c)).map(quoted);
     return em.query(
-      `SELECT id, unique_key, created_by_import_id, updated_by_import_id, xmin::text AS row_version,
-         ${withFields ? 'fields' : `'{}'::jsonb AS fields`}${wanted.map((c) => `, ${c}`).join('')}
-       FROM contact WHERE account_id = $1 AND unique_key = ANY($2::text[])`,
+      probe(
+        'unique_key',
+        2,
+        `id, unique_key, created_by_import_id, updated_by_import_id, xmin::text AS row_version,
+         ${withFields ? 'fields' : `'{}'::jsonb AS fields`}${wanted.map((c) => `, ${c}`).join('')}`,
+      ),
       [accountId, [...keys].sort()],
     );
   }
@@ -86,10 +105,7 @@ export class ContactBatchesRepository {
   /** The contacts holding `keys`, locked in id order so concurrent batches cannot deadlock. */
   lockByKeys(em: EntityManager, accountId: string, keys: string[]): Promise<ContactRow[]> {
     if (keys.length === 0) return Promise.resolve([]);
-    return em.query(
-      'SELECT * FROM contact WHERE account_id = $1 AND unique_key = ANY($2::text[]) ORDER BY id FOR UPDATE',
-      [accountId, keys],
-    );
+    return em.query(lockedInIdOrder(probe('unique_key', 2, 'id'), '*'), [accountId, keys]);
   }
 
   /** Reserves ids so each new row's id is known before it is written (memberships, history). */
@@ -249,12 +265,20 @@ export class ContactBatchesRepository {
 
   /** The contacts holding any of these keys, emails or mobiles, locked in id order with their deliverability. */
   lockDeliverability(em: EntityManager, accountId: string, lookup: DeliverabilityLookup): Promise<ContactRow[]> {
+    const lookups = (
+      [
+        ['unique_key', lookup.keys],
+        ['email', lookup.emails],
+        ['mobile', lookup.mobiles],
+      ] as const
+    ).filter(([, values]) => values.length > 0);
+    if (lookups.length === 0) return Promise.resolve([]);
     return em.query(
-      `SELECT id, unique_key, email, mobile${DELIVERABILITY_COLUMNS.map(([name]) => `, ${quoted(name)}`).join('')}
-       FROM contact
-       WHERE account_id = $1 AND (unique_key = ANY($2::text[]) OR email = ANY($3::text[]) OR mobile = ANY($4::text[]))
-       ORDER BY id FOR UPDATE`,
-      [accountId, lookup.keys, lookup.emails, lookup.mobiles],
+      lockedInIdOrder(
+        lookups.map(([column], i) => probe(column, i + 2, 'id')).join(' UNION ALL '),
+        `id, unique_key, email, mobile${DELIVERABILITY_COLUMNS.map(([name]) => `, ${quoted(name)}`).join('')}`,
+      ),
+      [accountId, ...lookups.map(([, values]) => values)],
     );
   }
 
@@ -279,7 +303,11 @@ export class ContactBatchesRepository {
 
   async deleteMany(em: EntityManager, accountId: string, ids: number[]): Promise<void> {
     if (ids.length === 0) return;
-    await em.query('DELETE FROM contact WHERE account_id = $1 AND id = ANY($2::bigint[])', [accountId, ids]);
+    await em.query(
+      `WITH gone AS (DELETE FROM contact WHERE account_id = $1 AND id = ANY($2::bigint[]) RETURNING id)
+       DELETE FROM contact_history h USING gone WHERE h.account_id = $1 AND h.contact_id = gone.id`,
+      [accountId, ids],
+    );
   }
 
   /** History rows by COPY; callers check `canCopy` and otherwise use ContactsRepository.addHistory. */
