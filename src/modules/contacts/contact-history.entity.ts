@@ -1,5 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Contact } from './contact.entity';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** What happened to a contact, when, and through which API call, import or event. */
 @Entity()
@@ -11,9 +10,10 @@ export class ContactHistory {
   @Column('uuid')
   accountId: string;
 
-  @ManyToOne(() => Contact, { onDelete: 'CASCADE', nullable: false })
-  contact: Contact;
-
+  /**
+   * No foreign key: a key would cost a lookup and a lock of the contact for every row that imports and
+   * events write by the ten thousand. Deleting a contact deletes its history in the same statement.
+   */
   @Column('bigint')
   contactId: number;
 

@@ -102,7 +102,11 @@ export class ContactsRepository {
   }
 
   async delete(em: EntityManager, accountId: string, id: number): Promise<void> {
-    await em.query('DELETE FROM contact WHERE account_id = $1 AND id = $2', [accountId, id]);
+    await em.query(
+      `WITH gone AS (DELETE FROM contact WHERE account_id = $1 AND id = $2 RETURNING id)
+       DELETE FROM contact_history h USING gone WHERE h.account_id = $1 AND h.contact_id = gone.id`,
+      [accountId, id],
+    );
   }
 
   /** Blanks every personal column and custom value; the row stays so counts and history ids hold. */
