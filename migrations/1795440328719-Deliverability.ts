@@ -12,13 +12,12 @@ export class Deliverability1795440328719 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "account" ADD "activity_days" integer NOT NULL DEFAULT '180'`);
     await queryRunner.query(`ALTER TABLE "contact" ADD "email_soft_count" smallint NOT NULL DEFAULT '0'`);
     await queryRunner.query(`ALTER TABLE "contact" ADD "mobile_soft_count" smallint NOT NULL DEFAULT '0'`);
-    await queryRunner.query(
-      `ALTER TABLE "deliverability_event" ADD CONSTRAINT "FK_f2d1ba701dd05e3abf5994cf0eb" FOREIGN KEY ("account_id") REFERENCES "account"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
-    );
+    // Room in each page for status updates that touch no indexed column to stay on the page (HOT updates).
+    await queryRunner.query(`ALTER TABLE "contact" SET (fillfactor = 90)`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "deliverability_event" DROP CONSTRAINT "FK_f2d1ba701dd05e3abf5994cf0eb"`);
+    await queryRunner.query(`ALTER TABLE "contact" RESET (fillfactor)`);
     await queryRunner.query(`ALTER TABLE "contact" DROP COLUMN "mobile_soft_count"`);
     await queryRunner.query(`ALTER TABLE "contact" DROP COLUMN "email_soft_count"`);
     await queryRunner.query(`ALTER TABLE "account" DROP COLUMN "activity_days"`);

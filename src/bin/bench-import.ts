@@ -7,28 +7,17 @@
  * Environment: BENCH_ROWS (default 1000000), BENCH_XLSX_ROWS (default 100000), BENCH_NODE_ARGS (extra node
  * flags for the service, e.g. `--cpu-prof`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import {
-  createReadStream,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  openAsBlob,
-  readFileSync,
-  statSync,
-} from 'node:fs';
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, openAsBlob, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import * as XLSX from 'xlsx';
+import { createAccount, peakRss, random, ROOT, startService } from './bench-service';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const XLSX_ROWS = Number(process.env.BENCH_XLSX_ROWS ?? 100_000);
-const ROOT = resolve(__dirname, '..', '..', '..');
 const DATA = join(ROOT, 'bench-data');
-const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const HEADER = [
   'Prénom',
   'Nom',
@@ -53,17 +42,6 @@ const MATCHINGS = [
   'birthdate',
   'groups',
 ];
-
-/** A small deterministic generator (mulberry32): the same file on every machine. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = ['Jean', 'Marie', 'Luc', 'Zoé', 'Hélène', 'François', 'Agnès', 'Noël', 'Paul', 'Léa', 'Hugo', 'Chloé'];
 const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau'];
@@ -131,49 +109,6 @@ async function copyFloor(url: string, csv: string): Promise<number> {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-/** Peak resident memory of a process, from /proc (VmHWM), in MB. */
-function peakRss(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-async function startService(url: string): Promise<{ child: ChildProcess; base: string }> {
-  const port = await freePort();
-  // The heap cap `npm start` and the Dockerfile use, then any extra flags.
-  const nodeArgs = ['--max-old-space-size=256', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'src', 'main.js')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      PORT: String(port),
-      ADMIN_TOKEN,
-      SECRET_KEY: process.env.SECRET_KEY ?? 'bench-secret-key-0123456789abcdef0123456789',
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) return { child, base };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the service did not start');
-}
-
 async function importFile(
   base: string,
   auth: string,
@@ -222,13 +157,7 @@ async function main(): Promise<void> {
 
   const { child, base } = await startService(url);
   try {
-    const created = await fetch(`${base}/api/rest/v4/admin/accounts`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: `bench ${new Date().toISOString()}` }),
-    });
-    const account = (await created.json()) as { login: string; apiKey: string };
-    const auth = `Basic ${Buffer.from(`${account.login}:${account.apiKey}`).toString('base64')}`;
+    const { auth } = await createAccount(base, 'bench import');
 
     const first = await importFile(base, auth, csv, 'contacts.csv');
     console.log(

@@ -57,7 +57,7 @@ describe('applyEventBatch', () => {
     );
   });
 
-  it('applies an event to every contact holding the address, and marks status changes as modifications', () => {
+  it('applies an event to every contact holding the address', () => {
     const outcome = applyEventBatch(
       new Map([
         [1, contact(1)],
@@ -67,13 +67,23 @@ describe('applyEventBatch', () => {
       settings,
     );
     expect(outcome.contacts.map((c) => [c.contact.id, c.contact.lastEngagedAt, c.modified])).toEqual([
-      [1, day(4), true],
-      [2, day(4), true],
+      [1, day(4), false],
+      [2, day(4), false],
     ]);
     expect(outcome.changes.map((c) => [c.contactId, c.fields])).toEqual([
       [1, ['emailstatus', 'emailstatusdate', 'activity']],
       [2, ['emailstatus', 'emailstatusdate', 'activity']],
     ]);
+  });
+
+  it('counts only consent changes as modifications of the contact', () => {
+    const outcome = applyEventBatch(
+      new Map([[1, contact(1)]]),
+      [located([1], email('hard', day(2))), located([1], email('complaint', day(3)))],
+      settings,
+    );
+    expect(outcome.contacts[0].modified).toBe(true);
+    expect(outcome.contacts[0].contact.email).toMatchObject({ status: 'rejected', optIn: 'no' });
   });
 
   it('does not count a change of activity alone as a modification', () => {

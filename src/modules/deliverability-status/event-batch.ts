@@ -38,7 +38,11 @@ export interface EventChange {
 
 export interface ChangedContact {
   contact: ContactDeliverability;
-  /** A status or an opt-in changed (not only dates, details or activity): the contact counts as modified. */
+  /**
+   * The consent changed (an unsubscribe or complaint): the contact counts as modified, so integrations
+   * syncing on the modification date see it. Status and activity changes are dated on their own fields
+   * and in the history; leaving the indexed modification date alone keeps those writes cheap (HOT updates).
+   */
   modified: boolean;
 }
 
@@ -65,7 +69,7 @@ export function describeEvent(event: DeliverabilityEvent, reason?: string): stri
   return `${channel} ${EVENT_NAMES[event.type] ?? event.type}${detail ? `: ${detail}` : ''}${reason ? ` (${reason})` : ''}`;
 }
 
-const isModification = (field: ChangedField) => field.endsWith('status') || field.endsWith('optin');
+const isModification = (field: ChangedField) => field.endsWith('optin');
 
 function channelState(contact: ContactDeliverability, channel: EventChannel): ChannelState {
   return { ...contact[channel], lastEngagedAt: contact.lastEngagedAt };

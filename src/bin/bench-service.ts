@@ -1,0 +1,73 @@
+/** What the benchmarks share: a deterministic generator, the service as a child process, its memory, an account. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '..', '..', '..');
+const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+
+/** A small deterministic generator (mulberry32): the same file on every machine. */
+export function random(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Peak resident memory of a process, from /proc (VmHWM), in MB. */
+export function peakRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+export async function startService(url: string): Promise<{ child: ChildProcess; base: string }> {
+  const port = await freePort();
+  // The heap cap `npm start` and the Dockerfile use, then any extra flags.
+  const nodeArgs = ['--max-old-space-size=256', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'src', 'main.js')], {
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(port),
+      ADMIN_TOKEN,
+      SECRET_KEY: process.env.SECRET_KEY ?? 'bench-secret-key-0123456789abcdef0123456789',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) return { child, base };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the service did not start');
+}
+
+/** Creates an account on the service; returns its HTTP Basic header and id. */
+export async function createAccount(base: string, name: string): Promise<{ id: string; auth: string }> {
+  const created = await fetch(`${base}/api/rest/v4/admin/accounts`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: `${name} ${new Date().toISOString()}` }),
+  });
+  const account = (await created.json()) as { id: string; login: string; apiKey: string };
+  return { id: account.id, auth: `Basic ${Buffer.from(`${account.login}:${account.apiKey}`).toString('base64')}` };
+}
