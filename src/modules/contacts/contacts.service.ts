@@ -24,7 +24,7 @@ import {
   ContactWriteDto,
   ContactWriteResultDto,
 } from './dto/contact.dto';
-import { suppressedState, suppressionEntries, suppressionLookups } from './suppression-rules';
+import { suppressedState, suppressionChanges, suppressionLookups } from './suppression-rules';
 
 export const BULK_LIMIT = 500;
 
@@ -217,10 +217,11 @@ export class ContactsService {
     return suppressedState(await this.contacts.findSuppressions(em, accountId, suppressionLookups(accountId, columns)));
   }
 
+  /** Keeps the opt-outs and hard statuses of a contact leaving the base; drops records it made stale. */
   private async keepSuppression(em: EntityManager, accountId: string, row: ContactRow, erased: boolean) {
-    for (const entry of suppressionEntries(accountId, row, erased)) {
-      await this.contacts.upsertSuppression(em, accountId, entry);
-    }
+    const { upserts, removals } = suppressionChanges(accountId, [row], erased);
+    for (const entry of upserts) await this.contacts.upsertSuppression(em, accountId, entry);
+    await this.contacts.deleteSuppressions(em, accountId, removals);
   }
 
   async getByKey(account: AccountContext, contactKey: string): Promise<ContactDataDto> {
