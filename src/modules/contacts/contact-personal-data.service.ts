@@ -6,34 +6,13 @@ import { Channel } from '../deliverability-status/status-rules';
 import { FieldsService } from '../fields/fields.service';
 import { ContactRow, toContactData } from './contact-attributes';
 import { CHANNEL_COLUMNS } from './contact-consent';
-import { toContactLog } from './contact-history';
+import { ImportRole, importRoles, toContactLog } from './contact-history';
 import { ContactPersonalDataRepository, ImportOperationRef } from './contact-personal-data.repository';
-import { ContactsRepository, HistoryRow } from './contacts.repository';
+import { ContactsRepository } from './contacts.repository';
 import { ChannelConsentDto, ContactImportDto, ContactPersonalDataDto } from './dto/contact-personal-data.dto';
 import { suppressionLookups } from './suppression-rules';
 
-type Role = ContactImportDto['roles'][number];
-
 const utcOrNull = (value: unknown) => (value instanceof Date ? formatUtc(value) : null);
-
-/**
- * The imports that wrote a contact and what each did: the ones its columns name (an import that created a
- * contact is also its first updater, which is not an update) and those in its history.
- */
-export function importRoles(row: ContactRow, history: HistoryRow[]): Map<number, Set<Role>> {
-  const roles = new Map<number, Set<Role>>();
-  const add = (id: unknown, role: Role) => {
-    if (id === null || id === undefined) return;
-    const key = Number(id);
-    roles.set(key, (roles.get(key) ?? new Set<Role>()).add(role));
-  };
-  add(row.created_by_import_id, 'created');
-  if (row.updated_by_import_id !== row.created_by_import_id) add(row.updated_by_import_id, 'updated');
-  for (const entry of history) {
-    if (entry.source === 'import') add(entry.operationId, entry.type === 'creation' ? 'created' : 'updated');
-  }
-  return roles;
-}
 
 function channelConsent(row: ContactRow, channel: Channel): ChannelConsentDto {
   const c = CHANNEL_COLUMNS.find((x) => x.channel === channel)!;
@@ -47,7 +26,7 @@ function channelConsent(row: ContactRow, channel: Channel): ChannelConsentDto {
   };
 }
 
-function importEntry(id: number, roles: Set<Role>, operation: ImportOperationRef | undefined): ContactImportDto {
+function importEntry(id: number, roles: Set<ImportRole>, operation: ImportOperationRef | undefined): ContactImportDto {
   return {
     id,
     name: operation?.name ?? null,

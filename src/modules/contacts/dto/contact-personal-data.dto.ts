@@ -3,7 +3,7 @@ import { ContactDataDto, ContactLogDto } from './contact.dto';
 
 /** A contact's consent and deliverability on one channel, as stored. */
 export class ChannelConsentDto {
-  /** yes, no, orange or blocklist; null when the contact has no address on this channel. */
+  /** yes, no, orange or blocklist; null when none is recorded (usually: no address on this channel). */
   @ApiProperty({ type: String, nullable: true, enum: ['yes', 'no', 'orange', 'blocklist'] })
   optIn: string | null;
   /** UTC `yyyy-MM-dd HH:mm:ss`. */
