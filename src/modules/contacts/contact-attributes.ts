@@ -231,3 +231,12 @@ export function renderAttributes(row: ContactRow, catalogue: FieldCatalogue, act
   }
   return attributes;
 }
+
+/** A contact as the v4 read shows it (`ContactData`). */
+export function toContactData(
+  row: ContactRow,
+  catalogue: FieldCatalogue,
+  activityDays: number,
+): { id: number; contactKey: string | null; attributes: ContactAttribute[] } {
+  return { id: row.id, contactKey: row.unique_key, attributes: renderAttributes(row, catalogue, activityDays) };
+}

@@ -8,7 +8,7 @@ import { ContactBatchesRepository, type ContactChange, type NewContact } from '.
 import { deliverabilityColumns, type DeliverabilityLookup, readDeliverability } from './contact-deliverability';
 import { ContactsRepository, type HistoryEntry } from './contacts.repository';
 import { GroupsRepository } from './groups.repository';
-import { suppressedState, suppressionEntries, suppressionLookups } from './suppression-rules';
+import { suppressedState, suppressionChanges, suppressionLookups } from './suppression-rules';
 
 /**
  * Another writer created or changed one of the batch's contacts between the batch's read and its writes:
@@ -219,14 +219,15 @@ export class ContactBatchesService {
     else await this.contacts.addHistory(em, accountId, entries);
   }
 
-  /** Deletes the contacts holding `keys`, keeping their opt-outs and hard statuses as suppression records. */
+  /**
+   * Deletes the contacts holding `keys`, keeping their opt-outs and hard statuses as suppression records and
+   * removing the records of addresses they hold subscribed and deliverable.
+   */
   async purgeBatch(em: EntityManager, accountId: string, keys: string[]): Promise<Set<string>> {
     const rows = await this.batches.lockByKeys(em, accountId, keys);
-    await this.batches.upsertSuppressions(
-      em,
-      accountId,
-      rows.flatMap((row) => suppressionEntries(accountId, row, false)),
-    );
+    const { upserts, removals } = suppressionChanges(accountId, rows, false);
+    await this.batches.upsertSuppressions(em, accountId, upserts);
+    await this.contacts.deleteSuppressions(em, accountId, removals);
     await this.batches.deleteMany(
       em,
       accountId,

@@ -2,7 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put
 import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { AccountContext, CurrentAccount } from '../../common/auth.decorators';
 import { idParam } from '../../common/validation';
+import { ContactPersonalDataService } from './contact-personal-data.service';
 import { ContactsService } from './contacts.service';
+import { ContactPersonalDataDto } from './dto/contact-personal-data.dto';
 import {
   AnonymisedContactDto,
   BulkContactWriteResultDto,
@@ -22,7 +24,10 @@ const historySize = new ParseIntPipe();
 @ApiBearerAuth()
 @Controller()
 export class ContactsController {
-  constructor(private readonly contacts: ContactsService) {}
+  constructor(
+    private readonly contacts: ContactsService,
+    private readonly personalData: ContactPersonalDataService,
+  ) {}
 
   /** Creates a contact, or updates the one with this key. */
   @Post('contact/attribute')
@@ -118,6 +123,15 @@ export class ContactsController {
     @Query() query: ContactListQueryDto,
   ): Promise<ContactPageDto> {
     return this.contacts.list(account, query);
+  }
+
+  /** GDPR right of access: everything kept about a contact (values, consent, groups, imports, history, suppression). */
+  @Get('contacts/:id/personal-data')
+  getPersonalData(
+    @CurrentAccount() account: AccountContext,
+    @Param('id', idParam) id: number,
+  ): Promise<ContactPersonalDataDto> {
+    return this.personalData.export(account, id);
   }
 
   /** GDPR erasure: blanks the contact's personal data, keeping only its suppression hashes. */

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { FieldsModule } from '../fields/fields.module';
 import { ContactBatchesRepository } from './contact-batches.repository';
 import { ContactBatchesService } from './contact-batches.service';
+import { ContactPersonalDataRepository } from './contact-personal-data.repository';
+import { ContactPersonalDataService } from './contact-personal-data.service';
 import { ContactsController } from './contacts.controller';
 import { ContactsRepository } from './contacts.repository';
 import { ContactsService } from './contacts.service';
@@ -19,6 +21,8 @@ import { GroupsService } from './groups.service';
     GroupsService,
     ContactBatchesRepository,
     ContactBatchesService,
+    ContactPersonalDataRepository,
+    ContactPersonalDataService,
   ],
   exports: [ContactsService, GroupsService, ContactBatchesService],
 })

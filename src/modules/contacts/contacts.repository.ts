@@ -200,6 +200,20 @@ export class ContactsRepository {
     );
   }
 
+  /** Removes the suppression records of these hashed addresses, in one statement. */
+  async deleteSuppressions(
+    em: EntityManager,
+    accountId: string,
+    keys: { channel: string; hash: string }[],
+  ): Promise<void> {
+    if (keys.length === 0) return;
+    await em.query(
+      `DELETE FROM suppression
+       WHERE account_id = $1 AND (channel, key_hash) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+      [accountId, keys.map((k) => k.channel), keys.map((k) => k.hash)],
+    );
+  }
+
   /** Re-keys every contact after the account's uniqueness key changes. Returns the values shared by several contacts. */
   async applyUniquenessKey(accountId: string, key: 'email' | 'mobile', allowDuplicates: boolean): Promise<string[]> {
     return this.db.transaction(async (em) => {

@@ -10,7 +10,8 @@ import { readPhone } from '../../common/phone';
 import { BUILTIN_FIELDS, BuiltinField } from '../fields/builtin-fields';
 import { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
-import { ContactRow, readAttributes, renderAttributes } from './contact-attributes';
+import { ContactRow, readAttributes, toContactData } from './contact-attributes';
+import { toContactLog } from './contact-history';
 import { applyConsentRules } from './contact-consent';
 import { ContactsRepository } from './contacts.repository';
 import {
@@ -24,7 +25,7 @@ import {
   ContactWriteDto,
   ContactWriteResultDto,
 } from './dto/contact.dto';
-import { suppressedState, suppressionEntries, suppressionLookups } from './suppression-rules';
+import { suppressedState, suppressionChanges, suppressionLookups } from './suppression-rules';
 
 export const BULK_LIMIT = 500;
 
@@ -217,22 +218,23 @@ export class ContactsService {
     return suppressedState(await this.contacts.findSuppressions(em, accountId, suppressionLookups(accountId, columns)));
   }
 
+  /** Keeps the opt-outs and hard statuses of a contact leaving the base; drops records it made stale. */
   private async keepSuppression(em: EntityManager, accountId: string, row: ContactRow, erased: boolean) {
-    for (const entry of suppressionEntries(accountId, row, erased)) {
-      await this.contacts.upsertSuppression(em, accountId, entry);
-    }
+    const { upserts, removals } = suppressionChanges(accountId, [row], erased);
+    for (const entry of upserts) await this.contacts.upsertSuppression(em, accountId, entry);
+    await this.contacts.deleteSuppressions(em, accountId, removals);
   }
 
   async getByKey(account: AccountContext, contactKey: string): Promise<ContactDataDto> {
     const row = await this.contacts.findByKey(account.id, this.readKey(account, contactKey));
     if (!row) throw new NotFound('Contact', contactKey);
-    return this.toContactData(row, await this.fields.catalogue(account.id), account);
+    return toContactData(row, await this.fields.catalogue(account.id), account.activityDays);
   }
 
   async getById(account: AccountContext, id: number): Promise<ContactDataDto> {
     const row = await this.contacts.findById(account.id, id);
     if (!row) throw new NotFound('Contact', id);
-    return this.toContactData(row, await this.fields.catalogue(account.id), account);
+    return toContactData(row, await this.fields.catalogue(account.id), account.activityDays);
   }
 
   async deleteByKey(account: AccountContext, contactKey: string): Promise<void> {
@@ -288,16 +290,7 @@ export class ContactsService {
       contactKey,
       contactFound: true,
       records: await this.contacts.countHistory(account.id, row.id),
-      logs: entries.map((e) => ({
-        id: e.id,
-        type: e.type,
-        object: e.object,
-        title: e.title,
-        date: formatUtc(e.happenedAt),
-        group: e.source,
-        operationId: e.operationId,
-        logDate: formatUtc(e.loggedAt),
-      })),
+      logs: entries.map(toContactLog),
     };
   }
 
@@ -318,7 +311,7 @@ export class ContactsService {
     const page = rows.slice(0, limit);
     const catalogue = await this.fields.catalogue(account.id);
     return {
-      contacts: page.map((row) => this.toContactData(row, catalogue, account)),
+      contacts: page.map((row) => toContactData(row, catalogue, account.activityDays)),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
     };
   }
@@ -332,14 +325,6 @@ export class ContactsService {
         `Cannot key contacts by ${key}: several contacts share ${shared.map((s) => `"${s}"`).join(', ')}. Merge them or allow duplicates first.`,
       );
     }
-  }
-
-  private toContactData(row: ContactRow, catalogue: FieldCatalogue, account: AccountContext): ContactDataDto {
-    return {
-      id: row.id,
-      contactKey: row.unique_key,
-      attributes: renderAttributes(row, catalogue, account.activityDays),
-    };
   }
 }
 

@@ -5,31 +5,54 @@ import { suppressionHash } from './suppression-hash';
 
 export type SuppressionEntry = SuppressionRow & { hash: string };
 
+export interface SuppressionKey {
+  channel: 'email' | 'sms';
+  hash: string;
+}
+
+export interface SuppressionChanges {
+  /** Records to write or refresh: the opt-outs and hard statuses that must outlive the contacts. */
+  upserts: SuppressionEntry[];
+  /** Records to remove: the address is now subscribed and deliverable (a forced resubscription). */
+  removals: SuppressionKey[];
+}
+
 /**
- * What must outlive a contact that is deleted (or erased): per channel, its opt-out and hard status,
- * keyed by the hashed address. Nothing is kept for a subscribed, deliverable address.
+ * What deleting (or erasing) contacts does to the suppression records of their addresses, per channel:
+ * an opted-out or hard address is recorded (an erased one always, as opted out); a subscribed, deliverable
+ * one loses its record, so a stale opt-out cannot come back after a forced resubscription. An address
+ * with no opt-in stated leaves its record alone. When contacts share an address, keeping wins.
  */
-export function suppressionEntries(
+export function suppressionChanges(
   accountId: string,
-  row: Record<string, unknown>,
+  rows: Record<string, unknown>[],
   erased: boolean,
-): SuppressionEntry[] {
-  const entries: SuppressionEntry[] = [];
-  for (const c of CHANNEL_COLUMNS) {
-    const address = row[c.key] as string | null;
-    if (!address) continue;
-    const optIn = erased ? 'no' : (row[c.optIn] as OptIn | null);
-    const status = isHardStatus(c.channel, row[c.status] as string) ? (row[c.status] as string) : null;
-    if (!isOptedOut(optIn) && !status) continue;
-    entries.push({
-      channel: c.channel,
-      hash: suppressionHash(accountId, c.channel, address),
-      optIn: isOptedOut(optIn) ? optIn : null,
-      status,
-      reason: erased ? 'personal data erased on request' : ((row[c.unsubscriptionReason] as string | null) ?? null),
-    });
+): SuppressionChanges {
+  const upserts = new Map<string, SuppressionEntry>();
+  const removals = new Map<string, SuppressionKey>();
+  for (const row of rows) {
+    for (const c of CHANNEL_COLUMNS) {
+      const address = row[c.key] as string | null;
+      if (!address) continue;
+      const hash = suppressionHash(accountId, c.channel, address);
+      const id = `${c.channel}:${hash}`;
+      const optIn = erased ? 'no' : (row[c.optIn] as OptIn | null);
+      const status = isHardStatus(c.channel, row[c.status] as string) ? (row[c.status] as string) : null;
+      if (isOptedOut(optIn) || status) {
+        removals.delete(id);
+        upserts.set(id, {
+          channel: c.channel,
+          hash,
+          optIn: isOptedOut(optIn) ? optIn : null,
+          status,
+          reason: erased ? 'personal data erased on request' : ((row[c.unsubscriptionReason] as string | null) ?? null),
+        });
+      } else if (optIn === 'yes' && !upserts.has(id)) {
+        removals.set(id, { channel: c.channel, hash });
+      }
+    }
   }
-  return entries;
+  return { upserts: [...upserts.values()], removals: [...removals.values()] };
 }
 
 /** The state a contact being created inherits from the suppression records of its addresses. */

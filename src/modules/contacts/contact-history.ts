@@ -1,0 +1,41 @@
+import { formatUtc } from '../../common/dates';
+import type { HistoryRow } from './contacts.repository';
+import type { ContactLogDto } from './dto/contact.dto';
+
+/** A history entry as the v4 history call shows it. */
+export function toContactLog(entry: HistoryRow): ContactLogDto {
+  return {
+    id: entry.id,
+    type: entry.type,
+    object: entry.object,
+    title: entry.title,
+    date: formatUtc(entry.happenedAt),
+    group: entry.source,
+    operationId: entry.operationId,
+    logDate: formatUtc(entry.loggedAt),
+  };
+}
+
+export type ImportRole = 'created' | 'updated';
+
+/**
+ * The imports that wrote a contact and what each did: the ones its columns name (an import that created a
+ * contact is also its first updater, which is not an update) and those in its history.
+ */
+export function importRoles(
+  row: Record<string, unknown>,
+  history: Pick<HistoryRow, 'source' | 'type' | 'operationId'>[],
+): Map<number, Set<ImportRole>> {
+  const roles = new Map<number, Set<ImportRole>>();
+  const add = (id: unknown, role: ImportRole) => {
+    if (id === null || id === undefined) return;
+    const key = Number(id);
+    roles.set(key, (roles.get(key) ?? new Set<ImportRole>()).add(role));
+  };
+  add(row.created_by_import_id, 'created');
+  if (row.updated_by_import_id !== row.created_by_import_id) add(row.updated_by_import_id, 'updated');
+  for (const entry of history) {
+    if (entry.source === 'import') add(entry.operationId, entry.type === 'creation' ? 'created' : 'updated');
+  }
+  return roles;
+}

@@ -1,0 +1,91 @@
+import { suppressionHash } from './suppression-hash';
+import { suppressionChanges } from './suppression-rules';
+
+const account = '00000000-0000-0000-0000-000000000001';
+const emailHash = (email: string) => suppressionHash(account, 'email', email);
+const smsHash = (mobile: string) => suppressionHash(account, 'sms', mobile);
+
+describe('suppressionChanges', () => {
+  it('records an opted-out email and a hard mobile, with the reason the contact gave', () => {
+    const row = {
+      email: 'a@b.fr',
+      email_optin: 'no',
+      email_unsubscription_reason: 'trop de mails',
+      email_status: 'valid',
+      mobile: '+33612345678',
+      mobile_optin: 'yes',
+      mobile_status: 'badnumber',
+    };
+    expect(suppressionChanges(account, [row], false)).toEqual({
+      upserts: [
+        { channel: 'email', hash: emailHash('a@b.fr'), optIn: 'no', status: null, reason: 'trop de mails' },
+        { channel: 'sms', hash: smsHash('+33612345678'), optIn: null, status: 'badnumber', reason: null },
+      ],
+      removals: [],
+    });
+  });
+
+  it('removes the record of an address that is subscribed and deliverable again', () => {
+    const row = {
+      email: 'a@b.fr',
+      email_optin: 'yes',
+      email_status: 'soft',
+      mobile: '+33612345678',
+      mobile_optin: 'yes',
+    };
+    expect(suppressionChanges(account, [row], false)).toEqual({
+      upserts: [],
+      removals: [
+        { channel: 'email', hash: emailHash('a@b.fr') },
+        { channel: 'sms', hash: smsHash('+33612345678') },
+      ],
+    });
+  });
+
+  it('keeps a subscribed address that is hard, and leaves alone one with no opt-in stated or no address', () => {
+    const hard = { email: 'a@b.fr', email_optin: 'yes', email_status: 'baddomain' };
+    expect(suppressionChanges(account, [hard], false)).toEqual({
+      upserts: [{ channel: 'email', hash: emailHash('a@b.fr'), optIn: null, status: 'baddomain', reason: null }],
+      removals: [],
+    });
+    const unstated = { email: 'a@b.fr', email_optin: null, mobile: null, mobile_optin: 'yes' };
+    expect(suppressionChanges(account, [unstated], false)).toEqual({ upserts: [], removals: [] });
+  });
+
+  it('always keeps an erased address, as opted out, even when it was subscribed', () => {
+    const row = { email: 'a@b.fr', email_optin: 'yes', email_status: 'valid' };
+    expect(suppressionChanges(account, [row], true)).toEqual({
+      upserts: [
+        {
+          channel: 'email',
+          hash: emailHash('a@b.fr'),
+          optIn: 'no',
+          status: null,
+          reason: 'personal data erased on request',
+        },
+      ],
+      removals: [],
+    });
+  });
+
+  it('keeps the opt-out when contacts deleted together share an address, whatever their order', () => {
+    const subscribed = { email: 'one@b.fr', email_optin: 'yes', mobile: '+33612345678', mobile_optin: 'yes' };
+    const optedOut = { email: 'two@b.fr', email_optin: 'yes', mobile: '+33612345678', mobile_optin: 'blocklist' };
+    for (const rows of [
+      [subscribed, optedOut],
+      [optedOut, subscribed],
+    ]) {
+      const { upserts, removals } = suppressionChanges(account, rows, false);
+      expect(upserts).toEqual([
+        { channel: 'sms', hash: smsHash('+33612345678'), optIn: 'blocklist', status: null, reason: null },
+      ]);
+      expect(removals).toEqual(
+        expect.arrayContaining([
+          { channel: 'email', hash: emailHash('one@b.fr') },
+          { channel: 'email', hash: emailHash('two@b.fr') },
+        ]),
+      );
+      expect(removals).toHaveLength(2);
+    }
+  });
+});
