@@ -69,6 +69,8 @@ import type {
   GetImportDraftData,
   GetImportDraftResponses,
   GetImportResponses,
+  GetPersonalDataData,
+  GetPersonalDataResponses,
   GetPurgeData,
   GetPurgeResponses,
   ListContactsData,
@@ -685,6 +687,21 @@ export const anonymiseContact = <ThrowOnError extends boolean = false>(
       { scheme: 'basic', type: 'http' },
     ],
     url: '/api/rest/v4/contacts/{id}/anonymise',
+    ...options,
+  });
+
+/**
+ * GDPR right of access: everything kept about a contact (values, consent, groups, imports, history, suppression).
+ */
+export const getPersonalData = <ThrowOnError extends boolean = false>(
+  options: Options<GetPersonalDataData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<GetPersonalDataResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contacts/{id}/personal-data',
     ...options,
   });
 

@@ -61,6 +61,27 @@ export type CellCorrectionDto = {
   value: string;
 };
 
+export type ChannelConsentDto = {
+  /**
+   * yes, no, orange or blocklist; null when none is recorded (usually: no address on this channel).
+   */
+  optIn: 'yes' | 'no' | 'orange' | 'blocklist';
+  status: string;
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`.
+   */
+  statusDate: string | null;
+  /**
+   * The last reply of the sending server.
+   */
+  statusDetail: string | null;
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`.
+   */
+  unsubscriptionDate: string | null;
+  unsubscriptionReason: string | null;
+};
+
 export type ChooseImportDraftSheetDto = {
   /**
    * 1-based row holding the column names; 0 when the file has none. Default 1.
@@ -123,10 +144,20 @@ export type ContactAttributeInputDto = {
   fieldValue?: string | number | boolean | null;
 };
 
+export type ContactConsentDto = {
+  email: ChannelConsentDto;
+  sms: ChannelConsentDto;
+};
+
 export type ContactDataDto = {
   attributes: Array<ContactAttributeDto>;
   contactKey: string | null;
   id: number;
+};
+
+export type ContactGroupRefDto = {
+  id: number;
+  name: string;
 };
 
 export type ContactHistoryDto = {
@@ -145,6 +176,27 @@ export type ContactHistoryQueryDto = {
    * How many of the latest entries to return (default 50, at most 1000).
    */
   size?: number;
+};
+
+export type ContactImportDto = {
+  /**
+   * Null for an import started without a consent confirmation (the mirrored v4 call).
+   */
+  consent: ImportConsentRecordDto | null;
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss` when the import started; null when it was removed from the history.
+   */
+  date: string | null;
+  fileName: string | null;
+  id: number;
+  /**
+   * Null when the import has since been removed from the history.
+   */
+  name: string | null;
+  /**
+   * What the import did to the contact.
+   */
+  roles: Array<'created' | 'updated'>;
 };
 
 export type ContactLogDto = {
@@ -179,6 +231,46 @@ export type ContactPageDto = {
    * Pass as `cursor` for the next page; null on the last page.
    */
   nextCursor: string | null;
+};
+
+export type ContactPersonalDataDto = {
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss` when the contact was anonymised; null otherwise.
+   */
+  anonymisedAt: string | null;
+  consent: ContactConsentDto;
+  /**
+   * The contact as the v4 read shows it: every built-in and custom value.
+   */
+  contact: ContactDataDto;
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`.
+   */
+  exportedAt: string;
+  groups: Array<ContactGroupRefDto>;
+  /**
+   * Every history entry, oldest first.
+   */
+  history: Array<ContactLogDto>;
+  /**
+   * The imports that created or updated the contact, oldest first.
+   */
+  imports: Array<ContactImportDto>;
+  suppressions: Array<ContactSuppressionDto>;
+};
+
+export type ContactSuppressionDto = {
+  channel: 'email' | 'sms';
+  optIn: string | null;
+  reason: string | null;
+  /**
+   * The hard status kept, if any.
+   */
+  status: string | null;
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`.
+   */
+  updatedAt: string;
 };
 
 export type ContactWriteDto = {
@@ -380,6 +472,21 @@ export type GroupNameDto = {
 
 export type HealthDto = {
   [key: string]: unknown;
+};
+
+export type ImportConsentRecordDto = {
+  /**
+   * ISO 8601 instant.
+   */
+  confirmedAt: string;
+  /**
+   * The login that confirmed it.
+   */
+  confirmedBy: string;
+  /**
+   * SHA-256 of the imported file.
+   */
+  fileHash: string;
 };
 
 export type ImportDraftCheckedRowDto = {
@@ -1262,6 +1369,21 @@ export type AnonymiseContactResponses = {
 };
 
 export type AnonymiseContactResponse = AnonymiseContactResponses[keyof AnonymiseContactResponses];
+
+export type GetPersonalDataData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/contacts/{id}/personal-data';
+};
+
+export type GetPersonalDataResponses = {
+  200: ContactPersonalDataDto;
+};
+
+export type GetPersonalDataResponse = GetPersonalDataResponses[keyof GetPersonalDataResponses];
 
 export type RecordDeliverabilityEventsData = {
   body: DeliverabilityEventBatchDto;
