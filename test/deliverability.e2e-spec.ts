@@ -203,7 +203,7 @@ describe('deliverability events', () => {
       .field('matchings', JSON.stringify(['email', 'emailoptin', 'firstname']))
       .attach('file', Buffer.from('email;emailoptin;firstname\nleaver@example.fr;oui;Lea\n'), 'again.csv');
     expect(reimport.status).toBe(201);
-    const operation = await finished(reimport.body.Id as number);
+    const operation = await t.finished(account, reimport.body.Id as number);
     expect(operation).toMatchObject({ Status: 'done', LineUpdate: 1, LineKeptOptOut: 1 });
     expect(await attributes('leaver@example.fr')).toMatchObject({ emailoptin: 'no', firstname: 'Lea' });
 
@@ -216,15 +216,6 @@ describe('deliverability events', () => {
     });
     expect((await attributes('leaver@example.fr')).emailoptin).toBe('no');
   });
-
-  async function finished(id: number): Promise<Record<string, unknown>> {
-    for (let i = 0; i < 300; i++) {
-      const res = await t.http.get(`/api/rest/v4/contacts/import/${id}`).set('Authorization', account.auth);
-      if (['done', 'failed'].includes(res.body.Status as string)) return res.body as Record<string, unknown>;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`import ${id} did not finish`);
-  }
 
   it('imports status fields by file under the same rules: a file cannot revive a hard address', async () => {
     await create('filehard@example.fr');
@@ -240,7 +231,11 @@ describe('deliverability events', () => {
       .field('matchings', JSON.stringify(['email', 'emailstatus', 'emailstatusdetail']))
       .attach('file', Buffer.from(file), 'statuses.csv');
     expect(res.status).toBe(201);
-    expect(await finished(res.body.Id as number)).toMatchObject({ Status: 'done', LineAdd: 1, LineKeptOptOut: 1 });
+    expect(await t.finished(account, res.body.Id as number)).toMatchObject({
+      Status: 'done',
+      LineAdd: 1,
+      LineKeptOptOut: 1,
+    });
     expect((await attributes('filehard@example.fr')).emailstatus).toBe('badalias');
     expect(await attributes('filenew@example.fr')).toMatchObject({
       emailstatus: 'absent',

@@ -24,6 +24,8 @@ export interface TestApp {
   baseUrl: string;
   http: ReturnType<typeof request>;
   createAccount(name?: string): Promise<TestAccount>;
+  /** Polls an import or purge operation until it is done, failed or cancelled; answers its last state. */
+  finished(who: TestAccount, id: number, kind?: 'import' | 'purge'): Promise<Record<string, unknown>>;
   /** A generated-SDK client authenticated as the account. */
   sdk(account: TestAccount): ReturnType<typeof createClient>;
   close(): Promise<void>;
@@ -61,6 +63,16 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       if (res.status !== 201) throw new Error(`account creation failed: ${res.status} ${JSON.stringify(res.body)}`);
       const { id, login, apiKey } = res.body as TestAccount;
       return { id, login, apiKey, auth: `Basic ${Buffer.from(`${login}:${apiKey}`).toString('base64')}` };
+    },
+    async finished(who, id, kind = 'import') {
+      for (let i = 0; i < 600; i++) {
+        const res = await http.get(`/api/rest/v4/contacts/${kind}/${id}`).set('Authorization', who.auth);
+        if (res.status !== 200) throw new Error(`${kind} ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+        const body = res.body as Record<string, unknown>;
+        if (['done', 'failed', 'cancelled'].includes(body.Status as string)) return body;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`${kind} ${id} did not finish`);
     },
     sdk(account) {
       return createClient({ baseUrl, headers: { Authorization: account.auth } });

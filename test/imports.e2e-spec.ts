@@ -24,22 +24,14 @@ describe('imports (mirrored v4 call)', () => {
   });
   afterAll(async () => t.close());
 
+  const finishedOperation = (who: TestAccount, id: number) => t.finished(who, id) as Promise<Operation>;
+
   function upload(who: TestAccount, file: string | Buffer, fields: Record<string, string>, fileName?: string) {
     let req = t.http.post('/api/rest/v4/contacts/import/add').set('Authorization', who.auth);
     for (const [name, value] of Object.entries(fields)) req = req.field(name, value);
     return typeof file === 'string'
       ? req.attach('file', fixture(file), fileName)
       : req.attach('file', file, fileName ?? 'upload.csv');
-  }
-
-  async function finished(who: TestAccount, id: number): Promise<Operation> {
-    for (let i = 0; i < 600; i++) {
-      const res = await t.http.get(`/api/rest/v4/contacts/import/${id}`).set('Authorization', who.auth);
-      expect(res.status).toBe(200);
-      if (['done', 'failed', 'cancelled'].includes(res.body.Status as string)) return res.body as Operation;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`import ${id} did not finish`);
   }
 
   async function attributes(key: string, who = account): Promise<Record<string, string>> {
@@ -80,7 +72,7 @@ describe('imports (mirrored v4 call)', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ Name: 'Export Excel', Status: 'pending', LineRead: 0 });
     expect(res.body.StartDate).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
-    const done = await finished(account, res.body.Id as number);
+    const done = await finishedOperation(account, res.body.Id as number);
     expect(done).toMatchObject({ Status: 'done', LineRead: 5, LineAdd: 3, LineUpdate: 0, LineImport: 3, LineError: 2 });
 
     expect(await attributes('helene.beranger@orange.fr')).toMatchObject({
@@ -114,7 +106,7 @@ describe('imports (mirrored v4 call)', () => {
       matchings: JSON.stringify(['firstname', 'lastname', 'email', 'mobile', 'groups']),
     });
     expect(res.status).toBe(201);
-    const done = await finished(account, res.body.Id as number);
+    const done = await finishedOperation(account, res.body.Id as number);
     expect(done).toMatchObject({ Status: 'done', LineRead: 6, LineAdd: 4, LineError: 2 });
     expect(await attributes('jdupond@hotmial.fr')).toMatchObject({ firstname: 'Jean' });
     expect(await attributes('ab@kiween.com')).toMatchObject({ mobile: '+33612345678' });
@@ -160,7 +152,7 @@ describe('imports (mirrored v4 call)', () => {
       String(stonesId),
       String(memberId),
     ];
-    const first = await finished(
+    const first = await finishedOperation(
       account,
       (await upload(account, 'liste-valeurs-x.csv', { matchings: JSON.stringify(matchings) })).body.Id as number,
     );
@@ -176,7 +168,7 @@ describe('imports (mirrored v4 call)', () => {
       .set('Authorization', account.auth)
       .send({ id: memberId, options: 'true' })
       .expect(200);
-    const second = await finished(
+    const second = await finishedOperation(
       account,
       (await upload(account, 'liste-valeurs-x.csv', { matchings: JSON.stringify(matchings) })).body.Id as number,
     );
@@ -200,7 +192,7 @@ describe('imports (mirrored v4 call)', () => {
       matchings: JSON.stringify(['firstname', 'lastname', 'mobile', 'email', 'mobileoptin', 'groups']),
     });
     expect(res.status).toBe(201);
-    const done = await finished(sms, res.body.Id as number);
+    const done = await finishedOperation(sms, res.body.Id as number);
     // 07700 900123 is the UK's fictional (drama) range and 12345 is no number: both rows are rejected.
     expect(done).toMatchObject({ Status: 'done', LineRead: 4, LineAdd: 2, LineError: 2 });
     expect(await attributes('+351912345678', sms)).toMatchObject({
@@ -227,7 +219,7 @@ describe('imports (mirrored v4 call)', () => {
       body: { contactKey: 'sticky@example.com', attributes: [{ fieldName: 'emailoptin', fieldValue: 'no' }] },
     });
     const file = Buffer.from('email;emailoptin;firstname\nsticky@example.com;yes;Sticky\n');
-    const done = await finished(
+    const done = await finishedOperation(
       account,
       (await upload(account, file, { matchings: '["email","emailoptin","firstname"]' })).body.Id as number,
     );
@@ -242,7 +234,7 @@ describe('imports (mirrored v4 call)', () => {
       'other@example.com;Other;',
       'DUP@example.com;Second;',
     ];
-    const done = await finished(
+    const done = await finishedOperation(
       account,
       (await upload(account, Buffer.from(rows.join('\n')), { matchings: '["email","firstname","city"]' })).body
         .Id as number,
@@ -299,7 +291,7 @@ describe('imports (mirrored v4 call)', () => {
     const file = Buffer.from(
       'email;firstname\nr1@example.com;A\nr2@example.com;B\nr3@example.com;C\nR1@example.com;D\n',
     );
-    const done = await finished(
+    const done = await finishedOperation(
       account,
       (await upload(account, file, { matchings: '["email","firstname"]' })).body.Id as number,
     );
@@ -316,7 +308,7 @@ describe('imports (mirrored v4 call)', () => {
       [done.Id],
     );
     expect(await t.app.get(ImportRunner).requeueStale()).toContain(done.Id);
-    const resumed = await finished(account, done.Id as number);
+    const resumed = await finishedOperation(account, done.Id as number);
     expect(resumed).toMatchObject({
       Status: 'done',
       LineRead: 4,
@@ -360,7 +352,10 @@ describe('imports (mirrored v4 call)', () => {
       if (state.Status === 'done') break;
     }
     expect(answeredWhileParsing).toBeGreaterThan(2);
-    expect(await finished(account, created.body.Id as number)).toMatchObject({ Status: 'done', LineAdd: 20_000 });
+    expect(await finishedOperation(account, created.body.Id as number)).toMatchObject({
+      Status: 'done',
+      LineAdd: 20_000,
+    });
   });
 
   it('keeps the latest 100 imports of an account, removing older ones (their contacts stay)', async () => {
@@ -371,7 +366,7 @@ describe('imports (mirrored v4 call)', () => {
        SELECT $1, 'import', 'old ' || n, 'done', '{}'::jsonb, gen_random_uuid(), 'old.csv', '' FROM generate_series(1, 100) n`,
       [owner.id],
     );
-    const latest = await finished(
+    const latest = await finishedOperation(
       owner,
       (await upload(owner, Buffer.from('email\nkept@example.com\n'), { matchings: '["email"]' })).body.Id as number,
     );
@@ -395,7 +390,7 @@ describe('imports (mirrored v4 call)', () => {
       body: { contactKey: 'known@example.com', attributes: [{ fieldName: 'firstname', fieldValue: 'Known' }] },
     });
     const file = Buffer.from('email;firstname\nknown@example.com;Changed\nnew@example.com;New\n');
-    const addOnly = await finished(
+    const addOnly = await finishedOperation(
       owner,
       (await upload(owner, file, { matchings: '["email","firstname"]', duplicateOption: 'disallowdup' })).body
         .Id as number,
@@ -409,7 +404,7 @@ describe('imports (mirrored v4 call)', () => {
       .set('Authorization', owner.auth)
       .send({ attributeType: { allowDuplicates: true } })
       .expect(200);
-    const always = await finished(
+    const always = await finishedOperation(
       owner,
       (await upload(owner, file, { matchings: '["email","firstname"]', duplicateOption: 'allowdup' })).body
         .Id as number,
@@ -422,7 +417,7 @@ describe('imports (mirrored v4 call)', () => {
 
   it('keeps imports private to their account', async () => {
     const res = await upload(account, Buffer.from('email\nmine@example.com\n'), { matchings: '["email"]' });
-    const done = await finished(account, res.body.Id as number);
+    const done = await finishedOperation(account, res.body.Id as number);
     for (const path of [`/contacts/import/${done.Id}`, `/contacts/import/file/import-${done.Id}.zip`]) {
       const foreign = await t.http.get(`/api/rest/v4${path}`).set('Authorization', other.auth);
       expect(foreign.status).toBe(404);
@@ -467,7 +462,7 @@ describe('imports (mirrored v4 call)', () => {
     expect((await getContact({ client: client(), path: { contactKey: 'gone@example.com' } })).response.status).toBe(
       404,
     );
-    const back = await finished(
+    const back = await finishedOperation(
       account,
       (
         await upload(account, Buffer.from('email;emailoptin\ngone@example.com;yes\n'), {

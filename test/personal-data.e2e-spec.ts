@@ -39,15 +39,7 @@ describe('personal data export and suppression across deletion', () => {
     return who ? req.set('Authorization', who.auth) : req;
   };
 
-  async function waitFor(kind: 'import' | 'purge', id: number): Promise<Operation> {
-    for (let i = 0; i < 600; i++) {
-      const res = await t.http.get(`/api/rest/v4/contacts/${kind}/${id}`).set('Authorization', account.auth);
-      expect(res.status).toBe(200);
-      if (['done', 'failed', 'cancelled'].includes(res.body.Status as string)) return res.body as Operation;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`${kind} ${id} did not finish`);
-  }
+  const waitFor = (kind: 'import' | 'purge', id: number) => t.finished(account, id, kind) as Promise<Operation>;
 
   /** The mirrored v4 import of a small CSV, waited for. */
   async function importCsv(csv: string, matchings: string[], fileName = 'contacts.csv', name?: string) {
