@@ -494,3 +494,67 @@ describe('imports: upload limit', () => {
     expect(res.body.message).toContain('1 MB upload limit');
   });
 });
+
+describe('imports with rows checked on a second thread', () => {
+  let t: TestApp;
+  let account: TestAccount;
+
+  beforeAll(async () => {
+    // Every file, however small, has its rows checked by the row reading thread.
+    t = await startTestApp({ IMPORT_ROW_THREAD_MIN_MB: '0' });
+    account = await t.createAccount('Imports on a second thread');
+  });
+  afterAll(async () => t.close());
+
+  const upload = (file: Buffer, name: string, matchings: string[]) =>
+    t.http
+      .post('/api/rest/v4/contacts/import/add')
+      .set('Authorization', account.auth)
+      .field('matchings', JSON.stringify(matchings))
+      .attach('file', file, name);
+
+  it('imports a fixture with the same counts and values as on the import thread', async () => {
+    const res = await upload(readFileSync(fixture('excel-fr-cp1252.csv')), 'excel-fr-cp1252.csv', [
+      'firstname',
+      'lastname',
+      'email',
+      'mobile',
+      'zipcode',
+      'city',
+      'birthdate',
+    ]);
+    expect(res.status).toBe(201);
+    expect(await t.finished(account, res.body.Id as number)).toMatchObject({
+      Status: 'done',
+      LineRead: 5,
+      LineAdd: 3,
+      LineError: 2,
+    });
+    const contact = await getContact({ client: t.sdk(account), path: { contactKey: 'helene.beranger@orange.fr' } });
+    expect(
+      Object.fromEntries(((contact.data?.attributes ?? []) as Attributes).map((a) => [a.fieldName, a.fieldValue])),
+    ).toMatchObject({ firstname: 'Hélène', mobile: '+33612345678', birthdate: '1981-02-03' });
+  });
+
+  it('keeps rows in order across chunks and batches: rejections, the later duplicate, every contact', async () => {
+    const lines = ['email;firstname'];
+    for (let i = 0; i < 45_000; i++) lines.push(`${i % 1000 === 999 ? 'bad' : `t${i}@example.com`};N${i}`);
+    lines.push('t0@example.com;Last');
+    const res = await upload(Buffer.from(lines.join('\n')), 'threaded.csv', ['email', 'firstname']);
+    expect(res.status).toBe(201);
+    expect(await t.finished(account, res.body.Id as number)).toMatchObject({
+      Status: 'done',
+      LineRead: 45_001,
+      LineAdd: 44_955,
+      LineDuplicate: 1,
+      LineError: 45,
+    });
+    const first = await getContact({ client: t.sdk(account), path: { contactKey: 't0@example.com' } });
+    expect((first.data?.attributes as Attributes).find((a) => a.fieldName === 'firstname')?.fieldValue).toBe('Last');
+    const [{ count }] = await t.database.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM contact WHERE account_id = $1 AND email LIKE 't%@example.com'`,
+      [account.id],
+    );
+    expect(count).toBe(44_955);
+  });
+});

@@ -10,6 +10,8 @@ export interface CarnetConfig {
   maxUploadBytes: number;
   /** Seconds without a heartbeat after which a running import counts as abandoned and is resumed. */
   importStaleSeconds: number;
+  /** Files from this size on have their rows checked on a second thread while the import writes. */
+  rowThreadMinBytes: number;
   /** Hours a guided-import draft lives unconfirmed before it and its file are deleted. */
   draftTtlHours: number;
   logLevel: string;
@@ -61,6 +63,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CarnetConfig {
     secretKey,
     maxUploadBytes: integer(env, 'MAX_UPLOAD_MB', 200, 1, 10240) * 1024 * 1024,
     importStaleSeconds: integer(env, 'IMPORT_STALE_SECONDS', 120, 1, 86400),
+    rowThreadMinBytes: integer(env, 'IMPORT_ROW_THREAD_MIN_MB', 4, 0, 100_000) * 1024 * 1024,
     draftTtlHours: integer(env, 'DRAFT_TTL_HOURS', 24, 1, 720),
     logLevel,
   };

@@ -1,11 +1,6 @@
-import { CustomFieldFormat } from './custom-field.entity';
 import type { FieldRow, ValueRow } from './fields.repository';
 
-export interface CustomFieldDefinition {
-  id: number;
-  name: string;
-  format: CustomFieldFormat;
-  options: string;
+export interface CustomFieldDefinition extends FieldRow {
   valuesById: Map<number, ValueRow>;
   /** Lower-cased, trimmed value text → value. */
   valuesByText: Map<string, ValueRow>;
@@ -24,6 +19,15 @@ export class FieldCatalogue {
 
   field(id: number): CustomFieldDefinition | undefined {
     return this.byId.get(id);
+  }
+
+  /** The rows it was built from, to build the same catalogue elsewhere (a worker thread). */
+  rows(): { fields: FieldRow[]; values: ValueRow[] } {
+    const definitions = [...this.byId.values()];
+    return {
+      fields: definitions.map(({ valuesById: _values, valuesByText: _texts, ...field }) => field),
+      values: definitions.flatMap((field) => [...field.valuesById.values()]),
+    };
   }
 
   addValue(value: ValueRow): void {

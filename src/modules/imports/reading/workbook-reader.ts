@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../../../common/worker-thread';
 import type { FileRow } from './file-row';
 import { importFileErrors } from './import-file-errors';
 import { checkWorkbookContainer, DEFAULT_CONTAINER_LIMITS, type ContainerLimits } from './workbook-container';
@@ -71,7 +70,7 @@ async function readWorkbook(
 
 function runWorker(request: WorkbookRequest, limits: WorkbookLimits): Promise<WorkbookReply> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker(request, limits.maxMemoryMb);
+    const worker = startWorkbookWorker(request, limits.maxMemoryMb);
     let settled = false;
     const settle = (outcome: () => void) => {
       if (settled) return;
@@ -95,16 +94,9 @@ function runWorker(request: WorkbookRequest, limits: WorkbookLimits): Promise<Wo
   });
 }
 
-/**
- * Compiled (`dist/`), the worker is the `.js` beside this file. Run from TypeScript (jest, ts-node), it is the `.ts`,
- * loaded through ts-node.
- */
-function startWorker(request: WorkbookRequest, maxMemoryMb: number): Worker {
-  const options = { workerData: request, resourceLimits: { maxOldGenerationSizeMb: maxMemoryMb } };
-  if (__filename.endsWith('.js')) return new Worker(join(__dirname, 'workbook.worker.js'), options);
-  const script = [
-    `require('ts-node').register({ transpileOnly: true, projectSearchDir: ${JSON.stringify(__dirname)} });`,
-    `require(${JSON.stringify(join(__dirname, 'workbook.worker.ts'))});`,
-  ].join('\n');
-  return new Worker(script, { ...options, eval: true });
+function startWorkbookWorker(request: WorkbookRequest, maxMemoryMb: number) {
+  return startWorker(__dirname, 'workbook', __filename.endsWith('.js'), {
+    workerData: request,
+    resourceLimits: { maxOldGenerationSizeMb: maxMemoryMb },
+  });
 }
