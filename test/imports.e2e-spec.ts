@@ -8,6 +8,8 @@ import { encryptedWorkbook, workbook, zipArchive } from './fixtures/generated-fi
 import { startTestApp, TestAccount, TestApp } from './harness';
 
 const fixture = (name: string) => join(__dirname, 'fixtures', name);
+/** The columns of excel-fr-cp1252.csv, in order. */
+const CP1252_MATCHINGS = ['firstname', 'lastname', 'email', 'mobile', 'zipcode', 'city', 'birthdate'];
 type Operation = Record<string, number | string | null>;
 type Attributes = { id: number | null; fieldName: string; fieldValue: string }[];
 
@@ -67,7 +69,7 @@ describe('imports (mirrored v4 call)', () => {
   it('imports the Windows-1252 Excel export: accents kept, lost leading zero restored, dd/mm/yyyy dates, bad rows reported', async () => {
     const res = await upload(account, 'excel-fr-cp1252.csv', {
       name: 'Export Excel',
-      matchings: JSON.stringify(['firstname', 'lastname', 'email', 'mobile', 'zipcode', 'city', 'birthdate']),
+      matchings: JSON.stringify(CP1252_MATCHINGS),
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ Name: 'Export Excel', Status: 'pending', LineRead: 0 });
@@ -514,15 +516,7 @@ describe('imports with rows checked on a second thread', () => {
       .attach('file', file, name);
 
   it('imports a fixture with the same counts and values as on the import thread', async () => {
-    const res = await upload(readFileSync(fixture('excel-fr-cp1252.csv')), 'excel-fr-cp1252.csv', [
-      'firstname',
-      'lastname',
-      'email',
-      'mobile',
-      'zipcode',
-      'city',
-      'birthdate',
-    ]);
+    const res = await upload(readFileSync(fixture('excel-fr-cp1252.csv')), 'excel-fr-cp1252.csv', CP1252_MATCHINGS);
     expect(res.status).toBe(201);
     expect(await t.finished(account, res.body.Id as number)).toMatchObject({
       Status: 'done',
