@@ -119,6 +119,20 @@ describe('deliverability events', () => {
     expect(row.email_soft_count).toBe(5);
   });
 
+  it('applies each event once to a contact named both by its key and by its email in one batch', async () => {
+    await create('named-twice@example.fr');
+    const res = await send([
+      { contactKey: 'named-twice@example.fr', type: 'soft', at: day(1) },
+      { email: 'NAMED-TWICE@example.fr', type: 'soft', at: day(2) },
+    ]);
+    expect(res.data).toMatchObject({ applied: 2, ignored: 0 });
+    const [row] = await rows('SELECT email_soft_count FROM contact WHERE account_id = $1 AND email = $2', [
+      account.id,
+      'named-twice@example.fr',
+    ]);
+    expect(row.email_soft_count).toBe(2);
+  });
+
   it('honours the account softBounceLimit setting', async () => {
     const limited = await t.createAccount('Deliverability, two softs');
     const settings = await updateAccountSettings({

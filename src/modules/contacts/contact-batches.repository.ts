@@ -47,12 +47,14 @@ const quoted = (column: string) => `"${column}"`;
 
 /**
  * The account's contacts whose `column` holds one of the values of array parameter `$param`, with `select`:
- * one index probe per value (OFFSET 0 keeps each probe apart). Given thousands of values, `= ANY(…)` lets the
+ * one index probe per value (OFFSET 0, or the row lock, keeps each probe apart), locking each row found if asked. Given thousands of values, `= ANY(…)` lets the
  * planner scan the whole account instead, a second per batch at a million contacts.
  */
-function probe(column: string, param: number, select: string): string {
+function probe(column: string, param: number, select: string, lock = false): string {
   return `SELECT c.* FROM unnest($${param}::text[]) AS k(value)
-    CROSS JOIN LATERAL (SELECT ${select} FROM contact WHERE account_id = $1 AND ${column} = k.value OFFSET 0) c`;
+    CROSS JOIN LATERAL (
+      SELECT ${select} FROM contact WHERE account_id = $1 AND ${column} = k.value ${lock ? 'FOR UPDATE' : 'OFFSET 0'}
+    ) c`;
 }
 
 /** The rows of the contacts with the ids `idsQuery` returns, locked in id order so concurrent batches cannot deadlock. */
@@ -263,7 +265,12 @@ export class ContactBatchesRepository {
     );
   }
 
-  /** The contacts holding any of these keys, emails or mobiles, locked in id order with their deliverability. */
+  /**
+   * The contacts holding any of these keys, emails or mobiles, with their deliverability, each locked as its
+   * value is probed. Values are probed in sorted order, kind after kind, so concurrent batches lock in the same
+   * order; batches naming contacts by different kinds can still deadlock, and the caller retries. A contact
+   * named by two values comes twice.
+   */
   lockDeliverability(em: EntityManager, accountId: string, lookup: DeliverabilityLookup): Promise<ContactRow[]> {
     const lookups = (
       [
@@ -273,13 +280,11 @@ export class ContactBatchesRepository {
       ] as const
     ).filter(([, values]) => values.length > 0);
     if (lookups.length === 0) return Promise.resolve([]);
-    return em.query(
-      lockedInIdOrder(
-        lookups.map(([column], i) => probe(column, i + 2, 'id')).join(' UNION ALL '),
-        `id, unique_key, email, mobile${DELIVERABILITY_COLUMNS.map(([name]) => `, ${quoted(name)}`).join('')}`,
-      ),
-      [accountId, ...lookups.map(([, values]) => values)],
-    );
+    const select = `id, unique_key, email, mobile${DELIVERABILITY_COLUMNS.map(([name]) => `, ${quoted(name)}`).join('')}`;
+    return em.query(lookups.map(([column], i) => probe(column, i + 2, select, true)).join(' UNION ALL '), [
+      accountId,
+      ...lookups.map(([, values]) => [...values].sort()),
+    ]);
   }
 
   /** Stores the deliverability columns of these contacts; `modified` ones also get a new modification date. */

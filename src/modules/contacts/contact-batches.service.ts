@@ -180,7 +180,8 @@ export class ContactBatchesService {
     lookup: DeliverabilityLookup,
   ): Promise<LocatedContact[]> {
     const rows = await this.batches.lockDeliverability(em, accountId, lookup);
-    return rows.map((row) => ({
+    const once = new Map(rows.map((row) => [row.id, row]));
+    return [...once.values()].map((row) => ({
       uniqueKey: row.unique_key,
       email: (row.email as string | null) ?? null,
       mobile: (row.mobile as string | null) ?? null,

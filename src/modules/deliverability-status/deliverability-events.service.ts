@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AccountContext } from '../../common/auth.decorators';
 import { BadRequest, PayloadTooLarge } from '../../common/errors';
 import { ContactBatchesService, type LocatedContact } from '../contacts/contact-batches.service';
@@ -9,6 +9,7 @@ import { applyEventBatch, type ContactDeliverability, type LocatedEvent } from '
 import { type EventContactKey, readEventItems, type ReadEvent } from './event-items';
 
 export const EVENT_BATCH_LIMIT = 10_000;
+const DEADLOCK_ATTEMPTS = 3;
 
 /** Which located contacts each kind of key names. */
 class ContactIndex {
@@ -61,6 +62,21 @@ export class DeliverabilityEventsService {
     private readonly contacts: ContactBatchesService,
   ) {}
 
+  /**
+   * Runs a batch's transaction, again when PostgreSQL broke a deadlock with another batch: batches lock the
+   * contacts they name in the order of their keys, which two batches naming contacts differently can cross.
+   */
+  private async inTransaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction(work);
+      } catch (error) {
+        const deadlock = error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '40P01';
+        if (!deadlock || attempt >= DEADLOCK_ATTEMPTS) throw error;
+      }
+    }
+  }
+
   async ingest(account: AccountContext, items: unknown[]): Promise<EventBatchResultDto> {
     if (items.length === 0) throw new BadRequest('EmptyEventBatch', 'Send at least one event in "events"');
     if (items.length > EVENT_BATCH_LIMIT) {
@@ -79,10 +95,9 @@ export class DeliverabilityEventsService {
         reading.refusals,
       );
     }
-    const errors: EventErrorDto[] = reading.problems.map((p) => ({ ...p, code: 'InvalidEvent' }));
-    const failed = errors.length;
-
-    const { applied, ignored } = await this.db.transaction(async (em) => {
+    const invalid: EventErrorDto[] = reading.problems.map((p) => ({ ...p, code: 'InvalidEvent' }));
+    const { applied, ignored, unknown } = await this.inTransaction(async (em) => {
+      const unknown: EventErrorDto[] = [];
       const located = await this.contacts.lockDeliverability(em, account.id, lookupOf(reading.events));
       const index = new ContactIndex(located);
       const found: (ReadEvent & { contactIds: number[] })[] = [];
@@ -90,7 +105,7 @@ export class DeliverabilityEventsService {
         const contactIds = index.idsOf(event.key);
         if (contactIds.length > 0) found.push({ ...event, contactIds });
         else {
-          errors.push({
+          unknown.push({
             index: event.index,
             eventId: event.eventId,
             code: 'ContactNotFound',
@@ -106,10 +121,9 @@ export class DeliverabilityEventsService {
       );
       const outcome = applyEventBatch(states, fresh, { softBounceLimit: account.softBounceLimit });
       await this.contacts.saveDeliverability(em, account.id, outcome.contacts, outcome.changes);
-      return { applied: outcome.applied.length, ignored: found.length - outcome.applied.length };
+      return { applied: outcome.applied.length, ignored: found.length - outcome.applied.length, unknown };
     });
-
-    errors.sort((a, b) => a.index - b.index);
-    return { received: items.length, applied, ignored, unknown: errors.length - failed, failed, errors };
+    const errors = [...invalid, ...unknown].sort((a, b) => a.index - b.index);
+    return { received: items.length, applied, ignored, unknown: unknown.length, failed: invalid.length, errors };
   }
 }
