@@ -46,9 +46,10 @@ export interface DeliverabilityWrite {
 const quoted = (column: string) => `"${column}"`;
 
 /**
- * The account's contacts whose `column` holds one of the values of array parameter `$param`, with `select`:
- * one index probe per value (OFFSET 0, or the row lock, keeps each probe apart), locking each row found if asked. Given thousands of values, `= ANY(…)` lets the
- * planner scan the whole account instead, a second per batch at a million contacts.
+ * The account's contacts whose `column` holds one of the values of array parameter `$param`, with `select`,
+ * each row locked as it is found if asked: one index probe per value (OFFSET 0, or the lock, keeps each probe
+ * apart). Given thousands of values, `= ANY(…)` lets the planner scan the whole account instead, a second
+ * per batch at a million contacts.
  */
 function probe(column: string, param: number, select: string, lock = false): string {
   return `SELECT c.* FROM unnest($${param}::text[]) AS k(value)
@@ -69,7 +70,7 @@ function columnsOf(rows: { columns: Record<string, unknown> }[]): string[] {
   return [...names];
 }
 
-/** Set-based reads and writes of many contacts at once (imports, purges): one statement per batch. */
+/** Set-based reads and writes of many contacts at once (imports, purges, events): one statement per batch. */
 @Injectable()
 export class ContactBatchesRepository {
   /** Whether rows can be written with COPY (real PostgreSQL; the embedded server's socket cannot carry it). */
