@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { CFB, utils } from 'xlsx';
-import { createContactField, createContactFieldValue, getContact, upsertContact } from '../sdk';
+import { createContactField, createContactFieldValue, getContact, getContactHistory, upsertContact } from '../sdk';
 import { ImportRunner } from '../src/modules/imports/import-runner';
 import { encryptedWorkbook, workbook, zipArchive } from './fixtures/generated-files';
 import { startTestApp, TestAccount, TestApp } from './harness';
@@ -358,6 +358,26 @@ describe('imports (mirrored v4 call)', () => {
       Status: 'done',
       LineAdd: 20_000,
     });
+  });
+
+  it('records each imported contact in its history with the fields and groups the file set', async () => {
+    const file = Buffer.from('email;firstname;groups\nhistoried@example.com;Ada;clients, vip\n');
+    const res = await upload(account, file, { matchings: '["email","firstname","groups"]' }, 'history.csv');
+    const done = await finishedOperation(account, res.body.Id as number);
+    expect(done).toMatchObject({ Status: 'done', LineAdd: 1 });
+    const history = await getContactHistory({
+      client: client(),
+      path: { contactKey: 'historied@example.com', size: 5 },
+    });
+    expect(history.data?.logs).toEqual([
+      expect.objectContaining({
+        type: 'creation',
+        object: 'email, firstname, groups',
+        title: `Created by import ${done.Id}`,
+        group: 'import',
+        operationId: done.Id,
+      }),
+    ]);
   });
 
   it('keeps the latest 100 imports of an account, removing older ones (their contacts stay)', async () => {

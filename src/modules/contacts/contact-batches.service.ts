@@ -5,6 +5,7 @@ import type { ContactRow } from './contact-attributes';
 import { applyConsentRules, CHANNEL_COLUMNS } from './contact-consent';
 import type { ChangedContact, ContactDeliverability, EventChange } from '../deliverability-status/event-batch';
 import { ContactBatchesRepository, type ContactChange, type NewContact } from './contact-batches.repository';
+import { changedFieldNames } from './contact-history';
 import { deliverabilityColumns, type DeliverabilityLookup, readDeliverability } from './contact-deliverability';
 import { ContactsRepository, type HistoryEntry } from './contacts.repository';
 import { GroupsRepository } from './groups.repository';
@@ -310,7 +311,7 @@ export class ContactBatchesService {
       entries.push({
         contactId,
         type: result === 'added' ? 'creation' : 'update',
-        object: [...Object.keys(contact.columns), ...Object.keys(contact.fields)].join(','),
+        object: changedFieldNames(contact.columns, contact.fields, contact.groups.length > 0 || !!options.groupId),
         title: `${result === 'added' ? 'Created' : 'Updated'} by import ${options.operationId}`,
         source: 'import',
         operationId: options.operationId,

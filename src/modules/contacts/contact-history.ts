@@ -1,4 +1,5 @@
 import { formatUtc } from '../../common/dates';
+import { BUILTIN_FIELDS } from '../fields/builtin-fields';
 import type { HistoryRow } from './contacts.repository';
 import type { ContactLogDto } from './dto/contact.dto';
 
@@ -14,6 +15,17 @@ export function toContactLog(entry: HistoryRow): ContactLogDto {
     operationId: entry.operationId,
     logDate: formatUtc(entry.loggedAt),
   };
+}
+
+const KEY_OF_COLUMN = new Map(BUILTIN_FIELDS.map((f) => [f.column, f.key]));
+
+/** The fields a change touched, as the v4 API names them (built-in keys, custom field ids, `groups`). */
+export function changedFieldNames(columns: Record<string, unknown>, fields: Record<string, unknown>, groups = false) {
+  return [
+    ...Object.keys(columns).map((c) => KEY_OF_COLUMN.get(c) ?? c),
+    ...Object.keys(fields),
+    ...(groups ? ['groups'] : []),
+  ].join(', ');
 }
 
 export type ImportRole = 'created' | 'updated';

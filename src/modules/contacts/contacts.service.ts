@@ -7,11 +7,11 @@ import { formatUtc } from '../../common/dates';
 import { isEmailSyntaxValid, normalizeEmail } from '../../common/email';
 import { BadRequest, Conflict, DomainError, NotFound, PayloadTooLarge } from '../../common/errors';
 import { readPhone } from '../../common/phone';
-import { BUILTIN_FIELDS, BuiltinField } from '../fields/builtin-fields';
+import { BUILTIN_FIELDS } from '../fields/builtin-fields';
 import { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
 import { ContactRow, readAttributes, toContactData } from './contact-attributes';
-import { toContactLog } from './contact-history';
+import { changedFieldNames, toContactLog } from './contact-history';
 import { applyConsentRules } from './contact-consent';
 import { ContactsRepository } from './contacts.repository';
 import {
@@ -49,8 +49,6 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === 'object' && a !== null) return JSON.stringify(a) === JSON.stringify(b);
   return (a ?? null) === (b ?? null);
 }
-
-const keyOfColumn = new Map(BUILTIN_FIELDS.map((f: BuiltinField) => [f.column, f.key]));
 
 @Injectable()
 export class ContactsService {
@@ -177,7 +175,7 @@ export class ContactsService {
         {
           contactId: row.id,
           type: 'creation',
-          object: changedKeys(columns, patch.fields),
+          object: changedFieldNames(columns, patch.fields),
           title: `Created by ${describe(origin)}`,
           source: origin.source,
           operationId: origin.operationId,
@@ -199,7 +197,7 @@ export class ContactsService {
       return { id: existing.id, contactKey: key, status: 'unchanged', warnings: refusals };
     }
     await this.contacts.update(em, account.id, existing.id, newKey, changedColumns, changedFields);
-    const object = changedKeys(changedColumns, changedFields);
+    const object = changedFieldNames(changedColumns, changedFields);
     await this.contacts.addHistory(em, account.id, [
       {
         contactId: existing.id,
@@ -326,10 +324,6 @@ export class ContactsService {
       );
     }
   }
-}
-
-function changedKeys(columns: Record<string, unknown>, fields: Record<string, unknown>): string {
-  return [...Object.keys(columns).map((c) => keyOfColumn.get(c) ?? c), ...Object.keys(fields)].join(', ');
 }
 
 function describe(origin: ChangeSource): string {

@@ -56,23 +56,31 @@ export class GroupsRepository {
     return count > 0;
   }
 
-  /** Adds the account's own contacts among `contactIds`; returns how many memberships were new. */
-  async addMembers(accountId: string, groupId: number, contactIds: number[], em: EntityManager = this.db.manager) {
-    const rows: unknown[] = await em.query(
+  /** Adds the account's own contacts among `contactIds`; returns the ids of those that were not members yet. */
+  async addMembers(
+    accountId: string,
+    groupId: number,
+    contactIds: number[],
+    em: EntityManager = this.db.manager,
+  ): Promise<number[]> {
+    const rows: { contact_id: number }[] = await em.query(
       `INSERT INTO group_member (group_id, contact_id, account_id)
        SELECT $2, c.id, $1 FROM contact c WHERE c.account_id = $1 AND c.id = ANY($3::bigint[])
        ON CONFLICT DO NOTHING RETURNING contact_id`,
       [accountId, groupId, contactIds],
     );
-    return rows.length;
+    return rows.map((r) => r.contact_id);
   }
 
-  async removeMembers(accountId: string, groupId: number, contactIds: number[]): Promise<number> {
-    const [, count] = await this.db.query<[unknown, number]>(
-      'DELETE FROM group_member WHERE account_id = $1 AND group_id = $2 AND contact_id = ANY($3::bigint[])',
+  /** Removes these contacts from the group; returns the ids of those that were members. */
+  async removeMembers(accountId: string, groupId: number, contactIds: number[], em: EntityManager): Promise<number[]> {
+    // TypeORM answers a DELETE with [rows, count].
+    const [rows] = await em.query<[{ contact_id: number }[], number]>(
+      `DELETE FROM group_member WHERE account_id = $1 AND group_id = $2 AND contact_id = ANY($3::bigint[])
+       RETURNING contact_id`,
       [accountId, groupId, contactIds],
     );
-    return count;
+    return rows.map((r) => r.contact_id);
   }
 
   /** Ids of the named groups (matched ignoring case), creating those that do not exist yet. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { formatUtc } from '../../common/dates';
 import { Conflict, NotFound } from '../../common/errors';
 import { GroupDto, GroupMembershipResultDto } from './dto/group.dto';
+import { ContactsRepository, type HistoryEntry } from './contacts.repository';
 import { GroupRow, GroupsRepository } from './groups.repository';
 
 const toDto = (row: GroupRow): GroupDto => ({
@@ -11,9 +12,16 @@ const toDto = (row: GroupRow): GroupDto => ({
   contactCount: row.contactCount,
 });
 
+function membershipHistory(contactIds: number[], title: string, group: GroupDto): HistoryEntry[] {
+  return contactIds.map((contactId) => ({ contactId, type: 'group', object: group.name, title, source: 'api' }));
+}
+
 @Injectable()
 export class GroupsService {
-  constructor(private readonly groups: GroupsRepository) {}
+  constructor(
+    private readonly groups: GroupsRepository,
+    private readonly contacts: ContactsRepository,
+  ) {}
 
   async list(accountId: string): Promise<GroupDto[]> {
     return (await this.groups.list(accountId)).map(toDto);
@@ -41,14 +49,30 @@ export class GroupsService {
     if (!(await this.groups.delete(accountId, id))) throw new NotFound('Group', id);
   }
 
+  /** Adds contacts to a group; each one that joins gets a history entry. */
   async addMembers(accountId: string, groupId: number, contactIds: number[]): Promise<GroupMembershipResultDto> {
-    await this.get(accountId, groupId);
-    return { groupId, changed: await this.groups.addMembers(accountId, groupId, contactIds) };
+    const group = await this.get(accountId, groupId);
+    const added = await this.contacts.transaction(async (em) => {
+      const ids = await this.groups.addMembers(accountId, groupId, contactIds, em);
+      await this.contacts.addHistory(em, accountId, membershipHistory(ids, `Added to group "${group.name}"`, group));
+      return ids;
+    });
+    return { groupId, changed: added.length };
   }
 
+  /** Removes contacts from a group; each one that leaves gets a history entry. */
   async removeMembers(accountId: string, groupId: number, contactIds: number[]): Promise<GroupMembershipResultDto> {
-    await this.get(accountId, groupId);
-    return { groupId, changed: await this.groups.removeMembers(accountId, groupId, contactIds) };
+    const group = await this.get(accountId, groupId);
+    const removed = await this.contacts.transaction(async (em) => {
+      const ids = await this.groups.removeMembers(accountId, groupId, contactIds, em);
+      await this.contacts.addHistory(
+        em,
+        accountId,
+        membershipHistory(ids, `Removed from group "${group.name}"`, group),
+      );
+      return ids;
+    });
+    return { groupId, changed: removed.length };
   }
 
   private async ensureNameFree(accountId: string, name: string, exceptId = 0): Promise<void> {
