@@ -233,6 +233,7 @@ describe('personal data export and suppression across deletion', () => {
       expect(body.history.map((h: { type: string; group: string; operationId: number | null }) => h)).toEqual([
         expect.objectContaining({ type: 'creation', group: 'import', operationId: created.Id }),
         expect.objectContaining({ type: 'update', group: 'api', operationId: null }),
+        expect.objectContaining({ type: 'group', object: 'VIP', group: 'api' }),
         expect.objectContaining({ type: 'update', group: 'import', operationId: updated.Id }),
       ]);
 
@@ -253,7 +254,7 @@ describe('personal data export and suppression across deletion', () => {
         },
       });
       const id = created.data!.id;
-      const group = await createGroup({ client: client(), body: { name: 'Effacés' } });
+      const group = await createGroup({ client: client(), body: { name: 'Anciens clients' } });
       await addGroupContacts({ client: client(), path: { id: group.data!.id }, body: { contactIds: [id] } });
       expect((await anonymiseContact({ client: client(), path: { id } })).response.status).toBe(200);
 
@@ -269,7 +270,7 @@ describe('personal data export and suppression across deletion', () => {
       expect(res.body.groups).toEqual([]);
       expect(res.body.imports).toEqual([]);
       expect(res.body.consent.email).toMatchObject({ unsubscriptionReason: null, statusDetail: null });
-      expect(res.body.history.map((h: { type: string }) => h.type)).toEqual(['creation', 'anonymisation']);
+      expect(res.body.history.map((h: { type: string }) => h.type)).toEqual(['creation', 'group', 'anonymisation']);
       // The suppression hashes remain, but nothing left on the contact leads to them.
       expect(res.body.suppressions).toEqual([]);
       expect(await suppressionRows('email', 'efface@example.fr')).toEqual([
