@@ -6,7 +6,7 @@ import { DATABASE } from '../../database/database.module';
 import { BUILTIN_FIELDS } from '../fields/builtin-fields';
 import type { ContactRow } from './contact-attributes';
 import { DELIVERABILITY_COLUMNS, type DeliverabilityLookup } from './contact-deliverability';
-import type { HistoryEntry, SuppressionRow } from './contacts.repository';
+import type { HistoryEntry } from './contacts.repository';
 
 /** PostgreSQL array type of every writable built-in column, for `unnest`. */
 const COLUMN_TYPES = new Map<string, string>(
@@ -223,38 +223,6 @@ export class ContactBatchesRepository {
   async hasSuppressions(em: EntityManager, accountId: string): Promise<boolean> {
     const rows: unknown[] = await em.query('SELECT 1 FROM suppression WHERE account_id = $1 LIMIT 1', [accountId]);
     return rows.length > 0;
-  }
-
-  async findSuppressions(
-    em: EntityManager,
-    accountId: string,
-    hashes: { channel: string; hash: string }[],
-  ): Promise<(SuppressionRow & { hash: string })[]> {
-    if (hashes.length === 0) return [];
-    return em.query(
-      `SELECT channel, key_hash AS hash, opt_in AS "optIn", status, reason FROM suppression
-       WHERE account_id = $1 AND (channel, key_hash) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
-      [accountId, hashes.map((h) => h.channel), hashes.map((h) => h.hash)],
-    );
-  }
-
-  async upsertSuppressions(em: EntityManager, accountId: string, entries: (SuppressionRow & { hash: string })[]) {
-    if (entries.length === 0) return;
-    await em.query(
-      `INSERT INTO suppression (account_id, channel, key_hash, opt_in, status, reason)
-       SELECT DISTINCT ON (channel, key_hash) $1, channel, key_hash, opt_in, status, reason
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(channel, key_hash, opt_in, status, reason)
-       ON CONFLICT (account_id, channel, key_hash) DO UPDATE
-         SET opt_in = EXCLUDED.opt_in, status = EXCLUDED.status, reason = EXCLUDED.reason, updated_at = now()`,
-      [
-        accountId,
-        entries.map((e) => e.channel),
-        entries.map((e) => e.hash),
-        entries.map((e) => e.optIn),
-        entries.map((e) => e.status),
-        entries.map((e) => e.reason),
-      ],
-    );
   }
 
   async addMemberships(em: EntityManager, accountId: string, pairs: { groupId: number; contactId: number }[]) {

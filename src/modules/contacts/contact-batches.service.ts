@@ -228,7 +228,7 @@ export class ContactBatchesService {
   async purgeBatch(em: EntityManager, accountId: string, keys: string[]): Promise<Set<string>> {
     const rows = await this.batches.lockByKeys(em, accountId, keys);
     const { upserts, removals } = suppressionChanges(accountId, rows, false);
-    await this.batches.upsertSuppressions(em, accountId, upserts);
+    await this.contacts.upsertSuppressions(em, accountId, upserts);
     await this.contacts.deleteSuppressions(em, accountId, removals);
     await this.batches.deleteMany(
       em,
@@ -251,7 +251,7 @@ export class ContactBatchesService {
     // Most accounts importing have no suppression record yet: then there is nothing to hash and look up.
     const suppressing = await this.batches.hasSuppressions(em, accountId);
     const lookups = creations.map(({ contact }) => (suppressing ? suppressionLookups(accountId, contact.columns) : []));
-    const found = suppressing ? await this.batches.findSuppressions(em, accountId, lookups.flat()) : [];
+    const found = suppressing ? await this.contacts.findSuppressions(em, accountId, lookups.flat()) : [];
     const byHash = new Map(found.map((s) => [`${s.channel}:${s.hash}`, s]));
     const ids = await this.batches.reserveIds(em, creations.length);
     let keptOptOut = 0;

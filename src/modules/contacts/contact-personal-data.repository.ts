@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { HistoryRow, SuppressionRow } from './contacts.repository';
+import type { HistoryRow } from './contacts.repository';
 
 /** `import_operation.consent`: who confirmed holding proof of consent, when, for which file. */
 export interface ImportConsentRecord {
@@ -16,8 +16,6 @@ export interface ImportOperationRef {
   createdAt: Date;
   consent: ImportConsentRecord | null;
 }
-
-export type StoredSuppression = SuppressionRow & { updatedAt: Date };
 
 /** The reads behind a contact's personal-data export, each scoped to the account. */
 @Injectable()
@@ -57,20 +55,6 @@ export class ContactPersonalDataRepository {
       `SELECT id, name, file_name AS "fileName", created_at AS "createdAt", consent FROM import_operation
        WHERE account_id = $1 AND kind = 'import' AND id = ANY($2::bigint[]) ORDER BY id`,
       [accountId, ids],
-    );
-  }
-
-  suppressions(
-    em: EntityManager,
-    accountId: string,
-    hashes: { channel: string; hash: string }[],
-  ): Promise<StoredSuppression[]> {
-    if (hashes.length === 0) return Promise.resolve([]);
-    return em.query(
-      `SELECT channel, opt_in AS "optIn", status, reason, updated_at AS "updatedAt" FROM suppression
-       WHERE account_id = $1 AND (channel, key_hash) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-       ORDER BY channel`,
-      [accountId, hashes.map((h) => h.channel), hashes.map((h) => h.hash)],
     );
   }
 }

@@ -61,7 +61,7 @@ export class ContactPersonalDataService {
       const roles = importRoles(row, history);
       const operations = await this.personalData.importOperations(em, account.id, [...roles.keys()]);
       const byId = new Map(operations.map((o) => [Number(o.id), o]));
-      const suppressions = await this.personalData.suppressions(em, account.id, suppressionLookups(account.id, row));
+      const suppressions = await this.contacts.findSuppressions(em, account.id, suppressionLookups(account.id, row));
       return {
         exportedAt: formatUtc(new Date()),
         anonymisedAt: utcOrNull(row.anonymised_at),

@@ -30,6 +30,8 @@ export interface SuppressionRow {
   reason: string | null;
 }
 
+export type StoredSuppression = SuppressionRow & { hash: string; updatedAt: Date };
+
 export interface ContactFilters {
   email?: string;
   mobile?: string;
@@ -174,29 +176,38 @@ export class ContactsRepository {
     return rows[0].count;
   }
 
+  /** The suppression records of these hashed addresses, by channel. */
   async findSuppressions(
     em: EntityManager,
     accountId: string,
     hashes: { channel: string; hash: string }[],
-  ): Promise<SuppressionRow[]> {
+  ): Promise<StoredSuppression[]> {
     if (hashes.length === 0) return [];
-    return em.query<SuppressionRow[]>(
-      `SELECT channel, opt_in AS "optIn", status, reason FROM suppression
-       WHERE account_id = $1 AND (channel, key_hash) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+    return em.query<StoredSuppression[]>(
+      `SELECT channel, key_hash AS hash, opt_in AS "optIn", status, reason, updated_at AS "updatedAt" FROM suppression
+       WHERE account_id = $1 AND (channel, key_hash) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+       ORDER BY channel`,
       [accountId, hashes.map((h) => h.channel), hashes.map((h) => h.hash)],
     );
   }
 
-  async upsertSuppression(
-    em: EntityManager,
-    accountId: string,
-    entry: SuppressionRow & { hash: string },
-  ): Promise<void> {
+  /** Writes or refreshes suppression records, in one statement (one per address when several are given). */
+  async upsertSuppressions(em: EntityManager, accountId: string, entries: (SuppressionRow & { hash: string })[]) {
+    if (entries.length === 0) return;
     await em.query(
-      `INSERT INTO suppression (account_id, channel, key_hash, opt_in, status, reason) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO suppression (account_id, channel, key_hash, opt_in, status, reason)
+       SELECT DISTINCT ON (channel, key_hash) $1, channel, key_hash, opt_in, status, reason
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(channel, key_hash, opt_in, status, reason)
        ON CONFLICT (account_id, channel, key_hash) DO UPDATE
          SET opt_in = EXCLUDED.opt_in, status = EXCLUDED.status, reason = EXCLUDED.reason, updated_at = now()`,
-      [accountId, entry.channel, entry.hash, entry.optIn, entry.status, entry.reason],
+      [
+        accountId,
+        entries.map((e) => e.channel),
+        entries.map((e) => e.hash),
+        entries.map((e) => e.optIn),
+        entries.map((e) => e.status),
+        entries.map((e) => e.reason),
+      ],
     );
   }
 

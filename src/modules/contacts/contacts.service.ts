@@ -219,7 +219,7 @@ export class ContactsService {
   /** Keeps the opt-outs and hard statuses of a contact leaving the base; drops records it made stale. */
   private async keepSuppression(em: EntityManager, accountId: string, row: ContactRow, erased: boolean) {
     const { upserts, removals } = suppressionChanges(accountId, [row], erased);
-    for (const entry of upserts) await this.contacts.upsertSuppression(em, accountId, entry);
+    await this.contacts.upsertSuppressions(em, accountId, upserts);
     await this.contacts.deleteSuppressions(em, accountId, removals);
   }
 
