@@ -3,8 +3,9 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import { AccountContext } from '../../common/auth.decorators';
+import { invalidContactKeyMessage, readContactKey } from '../../common/contact-key';
 import { formatUtc } from '../../common/dates';
-import { isEmailSyntaxValid, normalizeEmail } from '../../common/email';
+import { normalizeEmail } from '../../common/email';
 import { BadRequest, Conflict, DomainError, NotFound, PayloadTooLarge } from '../../common/errors';
 import { readPhone } from '../../common/phone';
 import { BUILTIN_FIELDS } from '../fields/builtin-fields';
@@ -59,24 +60,9 @@ export class ContactsService {
 
   /** Reads a contact key as the account matches it: lower-cased email, or E.164 mobile. */
   readKey(account: AccountContext, raw: string): string {
-    if (account.uniquenessKey === 'email') {
-      const email = normalizeEmail(raw);
-      if (!isEmailSyntaxValid(email)) {
-        throw new BadRequest(
-          'InvalidContactKey',
-          `contactKey "${raw}" is not a valid email address (this account's contacts are keyed by email)`,
-        );
-      }
-      return email;
-    }
-    const phone = readPhone(raw, account.defaultCountry);
-    if (!phone) {
-      throw new BadRequest(
-        'InvalidContactKey',
-        `contactKey "${raw}" is not a valid mobile number (this account's contacts are keyed by mobile, national numbers read as ${account.defaultCountry})`,
-      );
-    }
-    return phone.e164;
+    const key = readContactKey(raw, account);
+    if (key === undefined) throw new BadRequest('InvalidContactKey', invalidContactKeyMessage(raw, account));
+    return key;
   }
 
   async write(

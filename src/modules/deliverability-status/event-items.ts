@@ -2,9 +2,8 @@
  * Reads the items of an event batch as senders post them. A wrong channel or type makes the whole batch
  * wrong (the sender's integration is broken: 400); a missing key, id or date is reported for that item only.
  */
-import { isEmailSyntaxValid, normalizeEmail } from '../../common/email';
+import { invalidContactKeyMessage, type KeyRules, readContactKey } from '../../common/contact-key';
 import type { ErrorDetail } from '../../common/errors';
-import { readPhone } from '../../common/phone';
 import {
   type DeliverabilityEvent,
   EMAIL_EVENT_TYPES,
@@ -37,11 +36,6 @@ export interface EventItemsReading {
   refusals: ErrorDetail[];
 }
 
-export interface KeyRules {
-  uniquenessKey: 'email' | 'mobile';
-  defaultCountry: string;
-}
-
 const MAX_EVENT_ID_LENGTH = 200;
 const MAX_DETAIL_LENGTH = 1000;
 /** Clocks drift; an event dated further ahead would hide every later one as "older". */
@@ -50,28 +44,20 @@ const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' ? value.trim() || undefined : typeof value === 'number' ? String(value) : undefined;
 
-function readEmailKey(raw: string): string | undefined {
-  const email = normalizeEmail(raw);
-  return isEmailSyntaxValid(email) ? email : undefined;
-}
-
-function readContactKey(item: Record<string, unknown>, rules: KeyRules): EventContactKey | string {
+function readEventKey(item: Record<string, unknown>, rules: KeyRules): EventContactKey | string {
   const contactKey = text(item.contactKey);
   const email = text(item.email);
   const mobile = text(item.mobile);
   if (contactKey !== undefined) {
-    const value =
-      rules.uniquenessKey === 'email' ? readEmailKey(contactKey) : readPhone(contactKey, rules.defaultCountry)?.e164;
-    return value
-      ? { kind: 'contactKey', value }
-      : `contactKey "${contactKey}" is not a valid ${rules.uniquenessKey === 'email' ? 'email address' : 'mobile number'} (this account's contacts are keyed by ${rules.uniquenessKey})`;
+    const value = readContactKey(contactKey, rules);
+    return value ? { kind: 'contactKey', value } : invalidContactKeyMessage(contactKey, rules);
   }
   if (email !== undefined) {
-    const value = readEmailKey(email);
+    const value = readContactKey(email, { ...rules, uniquenessKey: 'email' });
     return value ? { kind: 'email', value } : `email "${email}" is not a valid email address`;
   }
   if (mobile !== undefined) {
-    const value = readPhone(mobile, rules.defaultCountry)?.e164;
+    const value = readContactKey(mobile, { ...rules, uniquenessKey: 'mobile' });
     return value
       ? { kind: 'mobile', value }
       : `mobile "${mobile}" is not a valid phone number (national numbers read as ${rules.defaultCountry})`;
@@ -126,7 +112,7 @@ export function readEventItems(items: unknown[], rules: KeyRules, now: Date): Ev
     if (eventId === undefined) return problem('eventId is required: it makes a replayed batch harmless');
     if (eventId.length > MAX_EVENT_ID_LENGTH)
       return problem(`eventId is longer than ${MAX_EVENT_ID_LENGTH} characters`);
-    const key = readContactKey(item, rules);
+    const key = readEventKey(item, rules);
     if (typeof key === 'string') return problem(key);
     const at = readDate(item.at, now);
     if (typeof at === 'string') return problem(at);
