@@ -25,16 +25,22 @@ export type UploadedFile = Express.Multer.File;
 
 const PREFIX = '/api/rest/v4';
 const archiveName = (kind: OperationKind, id: number) => `${kind}-${id}.zip`;
-const linkOf = (row: OperationRow) => `${PREFIX}/contacts/${row.kind}/file/${archiveName(row.kind, row.id)}`;
-const endDate = (row: OperationRow) => (row.finishedAt ? formatUtc(row.finishedAt) : null);
-
-export function toImportDto(row: OperationRow): ImportOperationDto {
+/** What imports and purges show alike. */
+function operationFields(row: OperationRow) {
   return {
     Id: row.id,
     Name: row.name,
     StartDate: formatUtc(row.createdAt),
     Status: row.status,
-    Link: linkOf(row),
+    Link: `${PREFIX}/contacts/${row.kind}/file/${archiveName(row.kind, row.id)}`,
+    EndDate: row.finishedAt ? formatUtc(row.finishedAt) : null,
+    Failure: row.failure,
+  };
+}
+
+export function toImportDto(row: OperationRow): ImportOperationDto {
+  return {
+    ...operationFields(row),
     LineRead: row.lineRead,
     LineDuplicate: row.lineDuplicate,
     LineAdd: row.lineAdd,
@@ -43,25 +49,17 @@ export function toImportDto(row: OperationRow): ImportOperationDto {
     LineError: row.lineError,
     LineKeptOptOut: row.lineKeptOptOut,
     LineTotal: row.totalLines,
-    EndDate: endDate(row),
-    Failure: row.failure,
   };
 }
 
 function toPurgeDto(row: OperationRow): PurgeOperationDto {
   return {
-    Id: row.id,
-    Name: row.name,
-    StartDate: formatUtc(row.createdAt),
-    Status: row.status,
-    Link: linkOf(row),
+    ...operationFields(row),
     LineRead: row.lineRead,
     LineDelete: row.lineDelete,
     LineNotFound: row.lineRead - row.lineDelete - row.lineDuplicate - row.lineError,
     LineDuplicate: row.lineDuplicate,
     LineError: row.lineError,
-    EndDate: endDate(row),
-    Failure: row.failure,
   };
 }
 
