@@ -1,5 +1,5 @@
 import * as iconv from 'iconv-lite';
-import { fixture, GeneratedFiles } from '../../../../test/fixtures/generated-files';
+import { failureOf, fixture, GeneratedFiles } from '../../../../test/fixtures/generated-files';
 import { inspectDelimitedFile, readDelimitedRows, SAMPLE_BYTES, type DelimitedOptions } from './delimited-reader';
 import { trimTrailingEmpty, type FileRow } from './file-row';
 
@@ -11,12 +11,6 @@ async function rowsOf(path: string, options: DelimitedOptions = {}): Promise<Fil
   for await (const row of readDelimitedRows(path, options)) rows.push(row);
   return rows;
 }
-
-const failureOf = async (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
 
 describe('readDelimitedRows and inspectDelimitedFile', () => {
   it('read an Excel export in Windows-1252 with semicolons and trailing separators', async () => {

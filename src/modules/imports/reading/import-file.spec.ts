@@ -1,16 +1,10 @@
 import * as iconv from 'iconv-lite';
-import { fixture, GeneratedFiles } from '../../../../test/fixtures/generated-files';
+import { failureOf, fixture, GeneratedFiles } from '../../../../test/fixtures/generated-files';
 import type { FileRow } from './file-row';
 import { importFileKind, openImportFile } from './import-file';
 
 const files = new GeneratedFiles();
 afterAll(() => files.remove());
-
-const failureOf = async (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
 
 async function collect(rows: AsyncIterable<FileRow>): Promise<FileRow[]> {
   const all: FileRow[] = [];

@@ -3,6 +3,7 @@ import { deflateRawSync } from 'node:zlib';
 import * as XLSX from 'xlsx';
 import {
   encryptedWorkbook,
+  failureOf,
   fixture,
   GeneratedFiles,
   workbook,
@@ -17,12 +18,6 @@ import {
 
 const files = new GeneratedFiles();
 afterAll(() => files.remove());
-
-const failureOf = async (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
 
 async function namesIn(path: string): Promise<string[] | undefined> {
   const file = await open(path, 'r');

@@ -2,6 +2,7 @@ import { deflateRawSync } from 'node:zlib';
 import * as XLSX from 'xlsx';
 import {
   encryptedWorkbook,
+  failureOf,
   fixture,
   GeneratedFiles,
   workbook,
@@ -12,11 +13,6 @@ import { listSheets, readSheetRows } from './workbook-reader';
 const files = new GeneratedFiles();
 afterAll(() => files.remove());
 
-const failureOf = async (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
 const FIXTURE = fixture('espace-pro-clients.xlsx');
 
 /** A sheet of `rows` contacts (plus a header) with text, numbers and dates. */
