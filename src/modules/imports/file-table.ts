@@ -1,4 +1,5 @@
-import type { FileRow } from './import-settings';
+import { readingOptions, type FileRow, type ImportSettings } from './import-settings';
+import { openImportFile } from './reading/import-file';
 
 /** A file's rows seen as a table: the header row (if any) and the data rows after it, streamed. */
 export interface FileTable {
@@ -58,4 +59,10 @@ export async function openTable(
       await iterator.return?.(undefined);
     },
   };
+}
+
+/** The table an import's settings describe in a file: its encoding, separator, sheet and first line. */
+export function openImportTable(path: string, fileName: string, settings: ImportSettings): Promise<FileTable> {
+  const file = openImportFile(path, fileName, readingOptions(settings));
+  return openTable(file.rows(settings.sheet), settings.firstLine, settings.firstLineAsHeader);
 }

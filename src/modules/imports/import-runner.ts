@@ -24,10 +24,8 @@ import {
 import { ContactsService } from '../contacts/contacts.service';
 import type { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
-import { openTable } from './file-table';
+import { openImportTable } from './file-table';
 import { ImportsRepository, type CounterDelta, type OperationRow, type Rejection } from './imports.repository';
-import { openImportFile } from './reading/import-file';
-import { readingOptions } from './import-settings';
 import { compileMatchings, type MatchingPlan } from './rules/matching-plan';
 import { correctedRow } from './rules/corrections';
 import { readImportedRow, type ImportedRow, type RowContext } from './rules/row-reading';
@@ -156,14 +154,8 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
     await this.files.remove(operation.accountId, old);
   }
 
-  private async openRows(operation: OperationRow, path: string) {
-    const { settings } = operation;
-    const file = openImportFile(path, operation.fileName, readingOptions(settings));
-    return openTable(file.rows(settings.sheet), settings.firstLine, settings.firstLineAsHeader);
-  }
-
   private async import(operation: OperationRow, account: AccountContext, path: string): Promise<void> {
-    const table = await this.openRows(operation, path);
+    const table = await openImportTable(path, operation.fileName, operation.settings);
     const catalogue = await this.fields.catalogue(account.id);
     const { settings } = operation;
     const state: RunState = {
@@ -329,7 +321,7 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 
   private async purge(operation: OperationRow, account: AccountContext, path: string): Promise<void> {
-    const table = await this.openRows(operation, path);
+    const table = await openImportTable(path, operation.fileName, operation.settings);
     const column = (operation.settings.keyColumn ?? 1) - 1;
     try {
       let batch: { line: number; cells: string[] }[] = [];

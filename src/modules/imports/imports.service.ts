@@ -7,16 +7,16 @@ import { formatUtc } from '../../common/dates';
 import { NotFound } from '../../common/errors';
 import type { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
-import { openTable, type FileTable } from './file-table';
+import { openImportTable, type FileTable } from './file-table';
 import { importErrors } from './import-errors';
 import type { OperationKind } from './import-operation.entity';
 import { ImportRunner } from './import-runner';
-import { readingOptions, type ConsentRecord, type ConstantValue, type ImportSettings } from './import-settings';
+import { type ConsentRecord, type ConstantValue, type ImportSettings } from './import-settings';
 import { ImportsRepository, type OperationRow } from './imports.repository';
 import { ImportFormDto, ImportOperationDto, PurgeFormDto, PurgeOperationDto } from './dto/import.dto';
 import { readEncodingName } from './reading/encoding';
 import { readDelimitedFormat } from './reading/delimited-reader';
-import { importFileKind, openImportFile } from './reading/import-file';
+import { importFileKind } from './reading/import-file';
 import { readSeparator } from './reading/separator';
 import { compileMatchings, plansBuiltin, type MatchingPlan } from './rules/matching-plan';
 import { StoredFilesRepository } from './stored-files.repository';
@@ -129,7 +129,7 @@ export class ImportsService {
       constants: [],
       keyColumn: form.keyColumn ?? 1,
     };
-    const table = await this.openTable(settings, upload.path, upload.originalname);
+    const table = await openImportTable(upload.path, upload.originalname, settings);
     await table.close();
     if (!table.firstRow) throw importErrors.noDataRow();
     if (settings.keyColumn! > Math.max(table.rawWidth, table.width)) {
@@ -183,15 +183,10 @@ export class ImportsService {
 
   /** Reads the header and the first data row and checks the matchings against them (SPEC §10). */
   async checkMatchings(account: AccountContext, settings: ImportSettings, upload: UploadedFile): Promise<string[]> {
-    const table = await this.openTable(settings, upload.path, upload.originalname);
+    const table = await openImportTable(upload.path, upload.originalname, settings);
     await table.close();
     verifyMatchings(table, settings.matchings, settings.constants, await this.fields.catalogue(account.id), account);
     return table.headers;
-  }
-
-  private async openTable(settings: ImportSettings, path: string, name: string) {
-    const file = openImportFile(path, name, readingOptions(settings));
-    return openTable(file.rows(settings.sheet), settings.firstLine, settings.firstLineAsHeader);
   }
 
   async listImports(account: AccountContext): Promise<ImportOperationDto[]> {
