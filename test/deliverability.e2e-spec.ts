@@ -405,6 +405,12 @@ describe('deliverability events', () => {
     );
     const empty = await send([]);
     expect(empty.response.status).toBe(400);
+    const notAList = await t.http
+      .post('/api/rest/v4/deliverability/events')
+      .set('Authorization', account.auth)
+      .send({ events: { eventId: 'e1', email: 'a@example.fr', type: 'open', at: day(1) } });
+    expect(notAList.status).toBe(400);
+    expect(notAList.body.message).toBe('Send the events as an array in "events"');
     const anonymous = await t.http.post('/api/rest/v4/deliverability/events').send({ events: [] });
     expect(anonymous.status).toBe(401);
   });

@@ -7,15 +7,16 @@ import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryR
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** One value in COPY's CSV format: NULL unquoted and empty, everything else quoted. */
+/** One value in COPY's CSV format: NULL unquoted and empty, numbers as they are, everything else quoted. */
 function csvValue(value: unknown): string {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   let text: string;
-  if (value instanceof Date) text = value.toISOString();
+  if (typeof value === 'string') text = value;
+  else if (value instanceof Date) text = value.toISOString();
   else if (typeof value === 'boolean') text = value ? 't' : 'f';
-  else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') text = String(value);
   else text = JSON.stringify(value);
-  return `"${text.replace(/"/g, '""')}"`;
+  return text.includes('"') ? `"${text.replace(/"/g, '""')}"` : `"${text}"`;
 }
 
 /** Rows as COPY text in chunks of a few hundred rows: one socket write per chunk, not per row. */

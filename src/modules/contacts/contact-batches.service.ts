@@ -200,7 +200,7 @@ export class ContactBatchesService {
     await this.batches.saveDeliverability(
       em,
       accountId,
-      contacts.map(({ contact, modified }) => ({ id: contact.id, modified, columns: deliverabilityColumns(contact) })),
+      contacts.map(({ contact, modified }) => deliverabilityColumns(contact, { id: contact.id, modified })),
     );
     await this.recordHistory(
       em,

@@ -60,13 +60,18 @@ export function readDeliverability(row: Record<string, unknown>): ContactDeliver
   };
 }
 
-export function deliverabilityColumns(contact: ContactDeliverability): Record<string, unknown> {
-  const columns: Record<string, unknown> = { last_engaged_at: contact.lastEngagedAt };
+/** The columns storing `contact`'s deliverability, written into `columns` (given to add other values). */
+export function deliverabilityColumns<T extends object>(
+  contact: ContactDeliverability,
+  columns: T = {} as T,
+): T & Record<string, unknown> {
+  const into = columns as Record<string, unknown>;
+  into.last_engaged_at = contact.lastEngagedAt;
   for (const [c, channel] of [
     [EMAIL, contact.email],
     [SMS, contact.sms],
   ] as const) {
-    for (const field of CHANNEL_FIELDS) columns[c[field]] = channel[field];
+    for (const field of CHANNEL_FIELDS) into[c[field]] = channel[field];
   }
-  return columns;
+  return into as T & Record<string, unknown>;
 }

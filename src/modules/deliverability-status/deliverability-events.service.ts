@@ -3,6 +3,7 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AccountContext } from '../../common/auth.decorators';
 import { BadRequest, PayloadTooLarge } from '../../common/errors';
 import { ContactBatchesService, type LocatedContact } from '../contacts/contact-batches.service';
+import type { DeliverabilityLookup } from '../contacts/contact-deliverability';
 import { DeliverabilityEventsRepository } from './deliverability-events.repository';
 import { EventBatchResultDto, EventErrorDto } from './dto/event.dto';
 import { applyEventBatch, type ContactDeliverability, type LocatedEvent } from './event-batch';
@@ -19,12 +20,18 @@ class ContactIndex {
     mobile: new Map(),
   };
 
-  constructor(contacts: LocatedContact[]) {
+  /** Indexes `contacts` by the kinds of key the batch names (`lookup`), and only those. */
+  constructor(contacts: LocatedContact[], lookup: DeliverabilityLookup) {
+    const kinds = {
+      contactKey: lookup.keys.length > 0,
+      email: lookup.emails.length > 0,
+      mobile: lookup.mobiles.length > 0,
+    };
     for (const contact of contacts) {
       const id = contact.deliverability.id;
-      this.add('contactKey', contact.uniqueKey, id);
-      this.add('email', contact.email, id);
-      this.add('mobile', contact.mobile, id);
+      if (kinds.contactKey) this.add('contactKey', contact.uniqueKey, id);
+      if (kinds.email) this.add('email', contact.email, id);
+      if (kinds.mobile) this.add('mobile', contact.mobile, id);
     }
   }
 
@@ -40,11 +47,14 @@ class ContactIndex {
   }
 }
 
-function lookupOf(events: ReadEvent[]) {
-  const values = (kind: EventContactKey['kind']) => [
-    ...new Set(events.filter((e) => e.key.kind === kind).map((e) => e.key.value)),
-  ];
-  return { keys: values('contactKey'), emails: values('email'), mobiles: values('mobile') };
+function lookupOf(events: ReadEvent[]): DeliverabilityLookup {
+  const values: Record<EventContactKey['kind'], Set<string>> = {
+    contactKey: new Set(),
+    email: new Set(),
+    mobile: new Set(),
+  };
+  for (const { key } of events) values[key.kind].add(key.value);
+  return { keys: [...values.contactKey], emails: [...values.email], mobiles: [...values.mobile] };
 }
 
 const describeKey = (key: EventContactKey) =>
@@ -77,7 +87,8 @@ export class DeliverabilityEventsService {
     }
   }
 
-  async ingest(account: AccountContext, items: unknown[]): Promise<EventBatchResultDto> {
+  async ingest(account: AccountContext, items: unknown): Promise<EventBatchResultDto> {
+    if (!Array.isArray(items)) throw new BadRequest('InvalidEventBatch', 'Send the events as an array in "events"');
     if (items.length === 0) throw new BadRequest('EmptyEventBatch', 'Send at least one event in "events"');
     if (items.length > EVENT_BATCH_LIMIT) {
       throw new PayloadTooLarge(
@@ -98,8 +109,9 @@ export class DeliverabilityEventsService {
     const invalid: EventErrorDto[] = reading.problems.map((p) => ({ ...p, code: 'InvalidEvent' }));
     const { applied, ignored, unknown } = await this.inTransaction(async (em) => {
       const unknown: EventErrorDto[] = [];
-      const located = await this.contacts.lockDeliverability(em, account.id, lookupOf(reading.events));
-      const index = new ContactIndex(located);
+      const lookup = lookupOf(reading.events);
+      const located = await this.contacts.lockDeliverability(em, account.id, lookup);
+      const index = new ContactIndex(located, lookup);
       const found: (ReadEvent & { contactIds: number[] })[] = [];
       for (const event of reading.events) {
         const contactIds = index.idsOf(event.key);

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBasicAuth, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { AccountContext, CurrentAccount } from '../../common/auth.decorators';
 import { DeliverabilityEventsService } from './deliverability-events.service';
 import { DeliverabilityEventBatchDto, EventBatchResultDto } from './dto/event.dto';
@@ -14,10 +14,12 @@ export class DeliverabilityStatusController {
   /** Applies events from sending systems (deliveries, bounces, opens, unsubscribes…) to contact statuses. */
   @Post('events')
   @HttpCode(200)
+  @ApiBody({ type: DeliverabilityEventBatchDto })
   recordDeliverabilityEvents(
     @CurrentAccount() account: AccountContext,
-    @Body() batch: DeliverabilityEventBatchDto,
+    // The service reads the items one by one: the validation pipe would copy ten thousand objects first.
+    @Body('events') events: unknown,
   ): Promise<EventBatchResultDto> {
-    return this.events.ingest(account, batch.events);
+    return this.events.ingest(account, events);
   }
 }

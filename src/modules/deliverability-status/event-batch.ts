@@ -80,6 +80,17 @@ function store(contact: ContactDeliverability, channel: EventChannel, state: Cha
   return { ...contact, [channel]: stored, lastEngagedAt };
 }
 
+/** Whether events already come oldest first, ties in the order sent (senders usually post them so). */
+function inOrder(events: LocatedEvent[]): boolean {
+  for (let i = 1; i < events.length; i++) {
+    const previous = events[i - 1];
+    const current = events[i];
+    const gap = current.event.at.getTime() - previous.event.at.getTime();
+    if (gap < 0 || (gap === 0 && current.index < previous.index)) return false;
+  }
+  return true;
+}
+
 /**
  * Applies events oldest first (ties in the order sent), so a batch gives the same result whatever order its
  * events arrive in. `contacts` is not modified.
@@ -93,7 +104,9 @@ export function applyEventBatch(
   const modified = new Set<number>();
   const touched = new Set<number>();
   const outcome: EventBatchOutcome = { applied: [], ignored: [], contacts: [], changes: [] };
-  const ordered = [...events].sort((a, b) => a.event.at.getTime() - b.event.at.getTime() || a.index - b.index);
+  const ordered = inOrder(events)
+    ? events
+    : [...events].sort((a, b) => a.event.at.getTime() - b.event.at.getTime() || a.index - b.index);
   for (const { index, contactIds, event } of ordered) {
     let applied = false;
     for (const contactId of contactIds) {

@@ -1,5 +1,4 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsArray } from 'class-validator';
 import { EMAIL_EVENT_TYPES, SMS_EVENT_TYPES } from '../event-rules';
 
 /** One event from a sending system. Name the contact by `contactKey`, `email` or `mobile` (first given wins). */
@@ -25,7 +24,6 @@ export class DeliverabilityEventDto {
 export class DeliverabilityEventBatchDto {
   /** 1 to 10,000 events. Items are checked one by one: a bad one is reported, the others applied. */
   @ApiProperty({ type: [DeliverabilityEventDto] })
-  @IsArray()
   events: unknown[];
 }
 
