@@ -267,6 +267,56 @@ describe('contacts', () => {
     expect(valueOf(read.data?.attributes, 'emailunsubscriptionreason')).toBe('trop de mails');
   });
 
+  it('gives an existing contact the opt-out kept for a mobile it receives, unless forced', async () => {
+    await upsertContact({
+      client,
+      body: {
+        contactKey: 'old-owner@example.com',
+        attributes: [
+          { fieldName: 'mobile', fieldValue: '06 11 22 33 44' },
+          { fieldName: 'mobileoptin', fieldValue: 'no' },
+          { fieldName: 'mobileunsubscriptionreason', fieldValue: 'STOP' },
+        ],
+      },
+    });
+    expect((await deleteContact({ client, path: { contactKey: 'old-owner@example.com' } })).response.status).toBe(204);
+    await upsertContact({
+      client,
+      body: { contactKey: 'new-owner@example.com', attributes: [{ fieldName: 'firstname', fieldValue: 'Nina' }] },
+    });
+
+    const given = await upsertContact({
+      client,
+      body: {
+        contactKey: 'new-owner@example.com',
+        attributes: [
+          { fieldName: 'mobile', fieldValue: '+33611223344' },
+          { fieldName: 'mobileoptin', fieldValue: 'yes' },
+        ],
+      },
+    });
+    expect(given.data).toMatchObject({
+      status: 'updated',
+      warnings: [expect.stringContaining('mobileoptin stays "no"')],
+    });
+    let read = await getContact({ client, path: { contactKey: 'new-owner@example.com' } });
+    expect(valueOf(read.data?.attributes, 'mobile')).toBe('+33611223344');
+    expect(valueOf(read.data?.attributes, 'mobileoptin')).toBe('no');
+    expect(valueOf(read.data?.attributes, 'mobileunsubscriptionreason')).toBe('STOP');
+
+    const forced = await upsertContact({
+      client,
+      body: {
+        contactKey: 'new-owner@example.com',
+        force: true,
+        attributes: [{ fieldName: 'mobileoptin', fieldValue: 'yes' }],
+      },
+    });
+    expect(forced.data).toMatchObject({ status: 'updated', warnings: [] });
+    read = await getContact({ client, path: { contactKey: 'new-owner@example.com' } });
+    expect(valueOf(read.data?.attributes, 'mobileoptin')).toBe('yes');
+  });
+
   it('treats national and international forms of one mobile as one contact', async () => {
     const mobileAccount = await t.createAccount('SMS shop');
     const sms = t.sdk(mobileAccount);

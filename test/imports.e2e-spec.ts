@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { CFB, utils } from 'xlsx';
-import { createContactField, createContactFieldValue, getContact, getContactHistory, upsertContact } from '../sdk';
+import {
+  createContactField,
+  createContactFieldValue,
+  deleteContact,
+  getContact,
+  getContactHistory,
+  upsertContact,
+} from '../sdk';
 import { ImportRunner } from '../src/modules/imports/import-runner';
 import { encryptedWorkbook, workbook, zipArchive } from './fixtures/generated-files';
 import { startTestApp, TestAccount, TestApp } from './harness';
@@ -227,6 +234,32 @@ describe('imports (mirrored v4 call)', () => {
     );
     expect(done).toMatchObject({ Status: 'done', LineUpdate: 1, LineKeptOptOut: 1 });
     expect(await attributes('sticky@example.com')).toMatchObject({ emailoptin: 'no', firstname: 'Sticky' });
+  });
+
+  it('gives an existing contact the opt-out kept for a mobile the file brings, and counts it', async () => {
+    await upsertContact({
+      client: client(),
+      body: {
+        contactKey: 'former@example.com',
+        attributes: [
+          { fieldName: 'mobile', fieldValue: '0622334455' },
+          { fieldName: 'mobileoptin', fieldValue: 'no' },
+        ],
+      },
+    });
+    await deleteContact({ client: client(), path: { contactKey: 'former@example.com' } });
+    await upsertContact({ client: client(), body: { contactKey: 'heir@example.com', attributes: [] } });
+    await upsertContact({ client: client(), body: { contactKey: 'heir2@example.com', attributes: [] } });
+    const file = Buffer.from(
+      'email;mobile;mobileoptin\nheir@example.com;06 22 33 44 55;yes\nheir2@example.com;0622334455;\n',
+    );
+    const done = await finishedOperation(
+      account,
+      (await upload(account, file, { matchings: '["email","mobile","mobileoptin"]' })).body.Id as number,
+    );
+    expect(done).toMatchObject({ Status: 'done', LineUpdate: 2, LineKeptOptOut: 1 });
+    expect(await attributes('heir@example.com')).toMatchObject({ mobile: '+33622334455', mobileoptin: 'no' });
+    expect(await attributes('heir2@example.com')).toMatchObject({ mobile: '+33622334455', mobileoptin: 'no' });
   });
 
   it('resolves duplicates within the file: the later row wins and is counted', async () => {

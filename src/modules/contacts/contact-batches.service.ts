@@ -7,9 +7,15 @@ import type { ChangedContact, ContactDeliverability, EventChange } from '../deli
 import { ContactBatchesRepository, type ContactChange, type NewContact } from './contact-batches.repository';
 import { changedFieldNames } from './contact-history';
 import { deliverabilityColumns, type DeliverabilityLookup, readDeliverability } from './contact-deliverability';
-import { ContactsRepository, type HistoryEntry } from './contacts.repository';
+import { ContactsRepository, type HistoryEntry, type SuppressionRow } from './contacts.repository';
 import { GroupsRepository } from './groups.repository';
-import { suppressedState, suppressionChanges, suppressionLookups } from './suppression-rules';
+import {
+  arrivingAddresses,
+  suppressedState,
+  suppressionChanges,
+  suppressionLookups,
+  withSuppressions,
+} from './suppression-rules';
 
 /**
  * Another writer created or changed one of the batch's contacts between the batch's read and its writes:
@@ -127,6 +133,14 @@ export class ContactBatchesService {
     const contactIds: (number | undefined)[] = [];
     const repeated = incoming.map(() => false);
     let keptOptOut = 0;
+    const matched = incoming.flatMap((contact, index) => {
+      const row = existing.get(contact.key);
+      return row ? [{ index, row, contact }] : [];
+    });
+    const arriving = await this.suppressionsOf(em, account.id, matched, (m) =>
+      arrivingAddresses(m.row, m.contact.columns),
+    );
+    const arrivingAt = new Map(matched.map((m, i) => [m.index, arriving[i]]));
 
     incoming.forEach((contact, index) => {
       const row = existing.get(contact.key);
@@ -142,12 +156,13 @@ export class ContactBatchesService {
         results[index] = 'skipped';
         return;
       }
-      const { columns, refusals } = applyConsentRules(row, contact.columns, {
+      const inherited = withSuppressions(contact.columns, arrivingAt.get(index) ?? [], false);
+      const { columns, refusals } = applyConsentRules(row, inherited.requested, {
         force: false,
         isNew: false,
         now: options.now,
       });
-      if (refusals.length > 0) keptOptOut++;
+      if (refusals.length > 0 || inherited.refusals.length > 0) keptOptOut++;
       const change = changesOf(row, columns, contact.fields);
       if (Object.keys(change.columns).length === 0 && Object.keys(change.fields).length === 0) {
         results[index] = 'unchanged';
@@ -248,16 +263,11 @@ export class ContactBatchesService {
     if (creations.length === 0) return { ids: new Set(), keptOptOut: 0 };
     // Written in key order: neighbouring keys land on the same index pages, which saves index work and WAL.
     creations.sort((a, b) => (a.contact.key < b.contact.key ? -1 : a.contact.key > b.contact.key ? 1 : 0));
-    // Most accounts importing have no suppression record yet: then there is nothing to hash and look up.
-    const suppressing = await this.batches.hasSuppressions(em, accountId);
-    const lookups = creations.map(({ contact }) => (suppressing ? suppressionLookups(accountId, contact.columns) : []));
-    const found = suppressing ? await this.contacts.findSuppressions(em, accountId, lookups.flat()) : [];
-    const byHash = new Map(found.map((s) => [`${s.channel}:${s.hash}`, s]));
+    const suppressions = await this.suppressionsOf(em, accountId, creations, (c) => c.contact.columns);
     const ids = await this.batches.reserveIds(em, creations.length);
     let keptOptOut = 0;
     const rows: NewContact[] = creations.map(({ index, contact }, i) => {
-      const suppressions = lookups[i].flatMap((l) => byHash.get(`${l.channel}:${l.hash}`) ?? []);
-      const { columns, refusals } = applyConsentRules(suppressedState(suppressions), contact.columns, {
+      const { columns, refusals } = applyConsentRules(suppressedState(suppressions[i]), contact.columns, {
         force: false,
         isNew: true,
         now: options.now,
@@ -272,6 +282,23 @@ export class ContactBatchesService {
       };
     });
     return { ids: await this.batches.insertMany(em, accountId, options.operationId, rows), keptOptOut };
+  }
+
+  /**
+   * The suppression records of the addresses each item brings, in one query. Most accounts importing have no
+   * record yet: then there is nothing to hash and look up.
+   */
+  private async suppressionsOf<T>(
+    em: EntityManager,
+    accountId: string,
+    items: T[],
+    addresses: (item: T) => Record<string, unknown>,
+  ): Promise<SuppressionRow[][]> {
+    if (items.length === 0 || !(await this.batches.hasSuppressions(em, accountId))) return items.map(() => []);
+    const lookups = items.map((item) => suppressionLookups(accountId, addresses(item)));
+    const found = await this.contacts.findSuppressions(em, accountId, lookups.flat());
+    const byHash = new Map(found.map((s) => [`${s.channel}:${s.hash}`, s]));
+    return lookups.map((keys) => keys.flatMap((k) => byHash.get(`${k.channel}:${k.hash}`) ?? []));
   }
 
   private async joinGroups(

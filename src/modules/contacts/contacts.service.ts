@@ -26,7 +26,13 @@ import {
   ContactWriteDto,
   ContactWriteResultDto,
 } from './dto/contact.dto';
-import { suppressedState, suppressionChanges, suppressionLookups } from './suppression-rules';
+import {
+  arrivingAddresses,
+  suppressedState,
+  suppressionChanges,
+  suppressionLookups,
+  withSuppressions,
+} from './suppression-rules';
 
 export const BULK_LIMIT = 500;
 
@@ -174,7 +180,15 @@ export class ContactsService {
     if (newKey !== key && (await this.contacts.findByKey(account.id, newKey, em))) {
       throw new Conflict('ContactKeyTaken', `Another contact already has the ${keyColumn} "${newKey}"`);
     }
-    const { columns, refusals } = applyConsentRules(existing, patch.columns, { force, isNew: false, now });
+    const arriving = await this.contacts.findSuppressions(
+      em,
+      account.id,
+      suppressionLookups(account.id, arrivingAddresses(existing, patch.columns)),
+    );
+    const inherited = withSuppressions(patch.columns, arriving, force);
+    const consent = applyConsentRules(existing, inherited.requested, { force, isNew: false, now });
+    const { columns } = consent;
+    const refusals = [...inherited.refusals, ...consent.refusals];
     const changedColumns = Object.fromEntries(Object.entries(columns).filter(([c, v]) => !sameValue(existing[c], v)));
     const changedFields = Object.fromEntries(
       Object.entries(patch.fields).filter(([id, v]) => !sameValue(existing.fields[id], v)),

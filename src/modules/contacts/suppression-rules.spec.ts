@@ -1,5 +1,5 @@
 import { suppressionHash } from './suppression-hash';
-import { suppressionChanges } from './suppression-rules';
+import { arrivingAddresses, suppressionChanges, withSuppressions } from './suppression-rules';
 
 const account = '00000000-0000-0000-0000-000000000001';
 const emailHash = (email: string) => suppressionHash(account, 'email', email);
@@ -87,5 +87,56 @@ describe('suppressionChanges', () => {
       );
       expect(removals).toHaveLength(2);
     }
+  });
+});
+
+describe('arrivingAddresses', () => {
+  it('lists only addresses the contact does not hold yet', () => {
+    const stored = { email: 'a@b.fr', mobile: null };
+    expect(arrivingAddresses(stored, { email: 'a@b.fr', mobile: '+33612345678', firstname: 'A' })).toEqual({
+      mobile: '+33612345678',
+    });
+    expect(arrivingAddresses(stored, { email: 'c@d.fr' })).toEqual({ email: 'c@d.fr' });
+    expect(arrivingAddresses(stored, { email: null, firstname: 'A' })).toEqual({});
+  });
+});
+
+describe('withSuppressions', () => {
+  const smsOptOut = { channel: 'sms' as const, optIn: 'no', status: null, reason: 'STOP' };
+  const hardEmail = { channel: 'email' as const, optIn: null, status: 'badalias', reason: null };
+
+  it('requests the recorded opt-out and hard status along with the change', () => {
+    expect(withSuppressions({ mobile: '+33612345678', email: 'x@y.fr' }, [smsOptOut, hardEmail], false)).toEqual({
+      requested: {
+        mobile: '+33612345678',
+        mobile_optin: 'no',
+        mobile_unsubscription_reason: 'STOP',
+        email: 'x@y.fr',
+        email_status: 'badalias',
+      },
+      refusals: [],
+    });
+  });
+
+  it('refuses a subscription or a deliverable status the write asked for, naming the address', () => {
+    const result = withSuppressions(
+      { mobile: '+33612345678', mobile_optin: 'yes', email: 'x@y.fr', email_status: 'valid' },
+      [smsOptOut, hardEmail],
+      false,
+    );
+    expect(result.requested).toMatchObject({ mobile_optin: 'no', email_status: 'badalias' });
+    expect(result.refusals).toEqual([
+      'mobileoptin stays "no": the address +33612345678 opted out; only a forced write can resubscribe it',
+      'emailstatus stays "badalias": the address x@y.fr is known undeliverable; only a forced write can change it',
+    ]);
+  });
+
+  it('keeps a stricter value the write asked for, and lets a forced write through', () => {
+    expect(withSuppressions({ mobile: '+33612345678', mobile_optin: 'blocklist' }, [smsOptOut], false)).toEqual({
+      requested: { mobile: '+33612345678', mobile_optin: 'blocklist' },
+      refusals: [],
+    });
+    const forced = { mobile: '+33612345678', mobile_optin: 'yes' };
+    expect(withSuppressions(forced, [smsOptOut], true)).toEqual({ requested: forced, refusals: [] });
   });
 });

@@ -75,3 +75,59 @@ export function suppressionLookups(accountId: string, columns: Record<string, un
     hash: suppressionHash(accountId, c.channel, columns[c.key] as string),
   }));
 }
+
+/** The addresses `requested` gives an existing contact that it does not hold yet, by column (`email`, `mobile`). */
+export function arrivingAddresses(
+  stored: Record<string, unknown>,
+  requested: Record<string, unknown>,
+): Record<string, string> {
+  const arriving: Record<string, string> = {};
+  for (const c of CHANNEL_COLUMNS) {
+    const address = requested[c.key];
+    if (typeof address === 'string' && address !== stored[c.key]) arriving[c.key] = address;
+  }
+  return arriving;
+}
+
+/**
+ * An address arriving on an existing contact brings what its suppression record kept, as it would to a contact
+ * created with it: the recorded opt-out or hard status is requested along with the change and wins over what
+ * the write asked for, unless the write is forced. Returns the request to apply the consent rules to, and one
+ * sentence per refused value.
+ */
+export function withSuppressions(
+  requested: Record<string, unknown>,
+  suppressions: SuppressionRow[],
+  force: boolean,
+): { requested: Record<string, unknown>; refusals: string[] } {
+  if (force || suppressions.length === 0) return { requested, refusals: [] };
+  const merged = { ...requested };
+  const refusals: string[] = [];
+  for (const record of suppressions) {
+    const c = CHANNEL_COLUMNS.find((x) => x.channel === record.channel);
+    if (!c) continue;
+    const optIn = record.optIn as OptIn | null;
+    if (isOptedOut(optIn) && !isOptedOut(merged[c.optIn] as OptIn | null | undefined)) {
+      if (merged[c.optIn] != null) {
+        refusals.push(
+          `${c.optInKey} stays "${optIn}": the address ${String(merged[c.key])} opted out; only a forced write can resubscribe it`,
+        );
+      }
+      merged[c.optIn] = optIn;
+      merged[c.unsubscriptionReason] = record.reason;
+    }
+    if (
+      record.status &&
+      isHardStatus(c.channel, record.status) &&
+      !isHardStatus(c.channel, merged[c.status] as string)
+    ) {
+      if (merged[c.status] != null) {
+        refusals.push(
+          `${c.statusKey} stays "${record.status}": the address ${String(merged[c.key])} is known undeliverable; only a forced write can change it`,
+        );
+      }
+      merged[c.status] = record.status;
+    }
+  }
+  return { requested: merged, refusals };
+}
