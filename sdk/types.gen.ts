@@ -351,7 +351,7 @@ export type DeliverabilityEventDto = {
   detail?: string;
   email?: string;
   /**
-   * The sender's own id for the event: a replayed id changes nothing.
+   * The sender's own id for the event: an id replayed within the retention (30 days by default) changes nothing.
    */
   eventId: string;
   /**

@@ -7,6 +7,7 @@ import {
   updateAccountSettings,
   upsertContact,
 } from '../sdk';
+import { DeliverabilityEventsService } from '../src/modules/deliverability-status/deliverability-events.service';
 import { startTestApp, TestAccount, TestApp } from './harness';
 
 type Attributes = { id: number | null; fieldName: string; fieldValue: string }[];
@@ -389,6 +390,35 @@ describe('deliverability events', () => {
         'events[1].type "bounced" is not an email event type: use delivered, open, click, soft, hard, absent, rejected, unsubscribed, complaint; events[2].channel "push" is not a channel: use "email" or "sms"',
     });
     expect((await attributes('refused@example.fr')).emailstatus).toBe('unknown');
+  });
+
+  it('forgets event ids after the retention, keeping recent ones', async () => {
+    await create('retained@example.fr');
+    const sent = await send([
+      { eventId: 'retention-old', email: 'retained@example.fr', type: 'soft', at: day(1) },
+      { eventId: 'retention-new', email: 'retained@example.fr', type: 'delivered', at: day(2) },
+    ]);
+    expect(sent.data).toMatchObject({ applied: 2 });
+    const db = t.database.dataSource;
+    await db.query(
+      `UPDATE deliverability_event SET received_at = now() - interval '31 days'
+       WHERE account_id = $1 AND event_id = 'retention-old'`,
+      [account.id],
+    );
+    await t.app.get(DeliverabilityEventsService).forgetOldEventIds();
+    const kept = async () =>
+      (
+        await db.query<{ event_id: string }[]>(
+          `SELECT event_id FROM deliverability_event WHERE account_id = $1 AND event_id LIKE 'retention-%'`,
+          [account.id],
+        )
+      ).map((r) => r.event_id);
+    expect(await kept()).toEqual(['retention-new']);
+    // A replay that late is taken as a new event; the rules then find nothing newer in it.
+    const replay = await send([{ eventId: 'retention-old', email: 'retained@example.fr', type: 'soft', at: day(1) }]);
+    expect(replay.data).toMatchObject({ received: 1, applied: 0, ignored: 1 });
+    expect((await kept()).sort()).toEqual(['retention-new', 'retention-old']);
+    expect((await attributes('retained@example.fr')).emailstatus).toBe('valid');
   });
 
   it('answers 413 over 10,000 events, 400 for an empty batch, 401 without credentials', async () => {

@@ -14,6 +14,8 @@ export interface CarnetConfig {
   rowThreadMinBytes: number;
   /** Hours a guided-import draft lives unconfirmed before it and its file are deleted. */
   draftTtlHours: number;
+  /** Days a deliverability event id is remembered: a batch replayed within them changes nothing. */
+  eventIdRetentionDays: number;
   logLevel: string;
 }
 
@@ -65,6 +67,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CarnetConfig {
     importStaleSeconds: integer(env, 'IMPORT_STALE_SECONDS', 120, 1, 86400),
     rowThreadMinBytes: integer(env, 'IMPORT_ROW_THREAD_MIN_MB', 4, 0, 100_000) * 1024 * 1024,
     draftTtlHours: integer(env, 'DRAFT_TTL_HOURS', 24, 1, 720),
+    eventIdRetentionDays: integer(env, 'EVENT_ID_RETENTION_DAYS', 30, 1, 3650),
     logLevel,
   };
 }

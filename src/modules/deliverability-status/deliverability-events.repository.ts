@@ -13,4 +13,21 @@ export class DeliverabilityEventsRepository {
     );
     return new Set(rows.map((r) => r.event_id));
   }
+
+  /**
+   * Forgets the ids received before `before`, in every account, a slice at a time so no statement holds many
+   * rows; returns how many were forgotten.
+   */
+  async forgetBefore(em: EntityManager, before: Date, slice = 50_000): Promise<number> {
+    let forgotten = 0;
+    for (;;) {
+      const [, count] = await em.query<[unknown, number]>(
+        `DELETE FROM deliverability_event WHERE ctid = ANY(ARRAY(
+           SELECT ctid FROM deliverability_event WHERE received_at < $1 LIMIT $2))`,
+        [before, slice],
+      );
+      forgotten += count;
+      if (count < slice) return forgotten;
+    }
+  }
 }

@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AccountContext } from '../../common/auth.decorators';
 import { BadRequest, PayloadTooLarge } from '../../common/errors';
+import { PeriodicTask } from '../../common/periodic-task';
+import type { CarnetConfig } from '../../config/configuration';
+import { CARNET_CONFIG } from '../../database/database.module';
 import { ContactBatchesService, type LocatedContact } from '../contacts/contact-batches.service';
 import type { DeliverabilityLookup } from '../contacts/contact-deliverability';
 import { DeliverabilityEventsRepository } from './deliverability-events.repository';
@@ -65,12 +68,29 @@ const describeKey = (key: EventContactKey) =>
  * the event ids (a replay finds them taken), applies the events oldest first and saves what changed.
  */
 @Injectable()
-export class DeliverabilityEventsService {
+export class DeliverabilityEventsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly forgetter = new PeriodicTask('Forgetting old event ids', 3600_000, () => this.forgetOldEventIds());
+
   constructor(
     private readonly db: DataSource,
     private readonly events: DeliverabilityEventsRepository,
     private readonly contacts: ContactBatchesService,
+    @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
   ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.forgetter.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.forgetter.stop();
+  }
+
+  /** Forgets event ids older than the retention: a replay that late is taken as a new event (the rules still ignore it when it is older than what is known). */
+  forgetOldEventIds(): Promise<number> {
+    const before = new Date(Date.now() - this.config.eventIdRetentionDays * 86_400_000);
+    return this.events.forgetBefore(this.db.manager, before);
+  }
 
   /**
    * Runs a batch's transaction, again when PostgreSQL broke a deadlock with another batch: batches lock the

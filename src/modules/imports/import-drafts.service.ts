@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { AccountContext } from '../../common/auth.decorators';
 import { NotFound } from '../../common/errors';
+import { PeriodicTask } from '../../common/periodic-task';
 import type { CarnetConfig } from '../../config/configuration';
 import { CARNET_CONFIG } from '../../database/database.module';
 import { GroupsService } from '../contacts/groups.service';
@@ -77,7 +78,9 @@ type RowVisitor = (row: ImportDraftCheckedRowDto) => void;
 @Injectable()
 export class ImportDraftsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ImportDraftsService.name);
-  private sweeper: NodeJS.Timeout | undefined;
+  private readonly sweeper = new PeriodicTask('Deleting expired import drafts', SWEEP_EVERY_MS, () =>
+    this.sweepExpired(),
+  );
 
   constructor(
     private readonly drafts: ImportDraftsRepository,
@@ -89,14 +92,11 @@ export class ImportDraftsService implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.sweepExpired();
-    this.sweeper = setInterval(() => void this.sweepExpired(), SWEEP_EVERY_MS);
-    this.sweeper.unref();
+    await this.sweeper.start();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.sweeper);
-    this.sweeper = undefined;
+    this.sweeper.stop();
   }
 
   /** Deletes expired drafts and the files of those never confirmed; safe to run on several instances at once. */

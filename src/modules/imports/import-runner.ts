@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccountContext } from '../../common/auth.decorators';
 import { DomainError } from '../../common/errors';
+import { PeriodicTask } from '../../common/periodic-task';
 import { CARNET_CONFIG } from '../../database/database.module';
 import type { CarnetConfig } from '../../config/configuration';
 import { JobQueue } from '../../queue/job-queue';
@@ -75,7 +76,7 @@ interface RunState {
 @Injectable()
 export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ImportRunner.name);
-  private sweeper: NodeJS.Timeout | undefined;
+  private readonly sweeper = new PeriodicTask('Requeueing stale imports', 60_000, () => this.requeueStale());
 
   constructor(
     private readonly queue: JobQueue,
@@ -98,15 +99,11 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
 
   /** At start and every minute: operations left running by a dead worker go back in line and resume. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.requeueStale();
-    this.sweeper = setInterval(() => {
-      this.requeueStale().catch((error: unknown) => this.logger.warn(error));
-    }, 60_000);
-    this.sweeper.unref();
+    await this.sweeper.start();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.sweeper);
+    this.sweeper.stop();
   }
 
   /** Queues a run; `claim` lets only one run of an operation proceed, so a second job for it is harmless. */

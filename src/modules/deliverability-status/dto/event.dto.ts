@@ -3,7 +3,7 @@ import { EMAIL_EVENT_TYPES, SMS_EVENT_TYPES } from '../event-rules';
 
 /** One event from a sending system. Name the contact by `contactKey`, `email` or `mobile` (first given wins). */
 export class DeliverabilityEventDto {
-  /** The sender's own id for the event: a replayed id changes nothing. */
+  /** The sender's own id for the event: an id replayed within the retention (30 days by default) changes nothing. */
   eventId: string;
   /** The contact's key as the account matches it (email or mobile). */
   contactKey?: string;
