@@ -25,9 +25,12 @@ export interface RowChunk {
   rows: RawRow[];
 }
 
+/** Rows come back without their cells: the import's thread still holds them, and copying them back cost more than checking them. */
+export type CheckedRow = Omit<ImportedRow, 'cells'>;
+
 export interface ReadChunk {
   id: number;
-  rows: ImportedRow[];
+  rows: CheckedRow[];
 }
 
 /**
@@ -37,7 +40,7 @@ export interface ReadChunk {
  */
 export class RowReadingThread {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (rows: ImportedRow[]) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (rows: CheckedRow[]) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private failure: Error | undefined;
   private closing = false;
@@ -58,10 +61,10 @@ export class RowReadingThread {
   read(rows: RawRow[]): Promise<ImportedRow[]> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    const reading = new Promise<ImportedRow[]>((resolve, reject) => {
+    const reading = new Promise<CheckedRow[]>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, rows } satisfies RowChunk);
-    });
+    }).then((checked) => checked.map((row, i): ImportedRow => Object.assign(row, { cells: rows[i].cells })));
     // Awaited later, with the rest of its batch: a failure meanwhile is not an unhandled rejection.
     reading.catch(() => undefined);
     return reading;
