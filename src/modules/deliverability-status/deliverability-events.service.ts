@@ -86,7 +86,10 @@ export class DeliverabilityEventsService implements OnApplicationBootstrap, OnAp
     this.forgetter.stop();
   }
 
-  /** Forgets event ids older than the retention: a replay that late is taken as a new event (the rules still ignore it when it is older than what is known). */
+  /**
+   * Forgets event ids older than the retention: a replay that late is taken as a new event, which the rules
+   * still ignore when it is older than what is known.
+   */
   forgetOldEventIds(): Promise<number> {
     const before = new Date(Date.now() - this.config.eventIdRetentionDays * 86_400_000);
     return this.events.forgetBefore(this.db.manager, before);

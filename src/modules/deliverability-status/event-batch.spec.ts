@@ -48,6 +48,18 @@ describe('applyEventBatch', () => {
     expect(contacts.get(1)!.email.status).toBe('unknown');
   });
 
+  it('applies events of the same time in the order sent, whatever order the list holds them in', () => {
+    const soft = located([1], email('soft', day(2), '452 4.2.2 mailbox full'));
+    const delivered = located([1], email('delivered', day(2)));
+    for (const events of [
+      [soft, delivered],
+      [delivered, soft],
+    ]) {
+      const outcome = applyEventBatch(new Map([[1, contact(1)]]), events, settings);
+      expect(outcome.contacts[0].contact.email).toMatchObject({ status: 'valid', softCount: 0 });
+    }
+  });
+
   it('counts soft bounces in a row across one batch and sets the address aside at the limit', () => {
     const events = [1, 2, 3, 4, 5].map((n) => located([1], email('soft', day(n), '452 4.2.2 mailbox full')));
     const outcome = applyEventBatch(new Map([[1, contact(1)]]), events, settings);
