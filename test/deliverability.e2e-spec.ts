@@ -392,6 +392,61 @@ describe('deliverability events', () => {
     expect((await attributes('refused@example.fr')).emailstatus).toBe('unknown');
   });
 
+  // The embedded database serves one connection at a time: nothing there can deadlock, nor hold a lock from the side.
+  (process.env.DATABASE_URL ? it : it.skip)(
+    'runs a batch again when PostgreSQL picks it to break a deadlock, applying each event once',
+    async () => {
+      const first = await create('deadlock-a@example.fr');
+      const second = await create('deadlock-b@example.fr');
+      const side = t.database.dataSource.createQueryRunner();
+      await side.connect();
+      try {
+        // Another writer holds the contact the batch locks second…
+        await side.startTransaction();
+        await side.query('SELECT id FROM contact WHERE account_id = $1 AND id = $2 FOR UPDATE', [
+          account.id,
+          second.id,
+        ]);
+        const batch = send([
+          { email: 'deadlock-b@example.fr', type: 'soft', detail: '452 4.2.2 mailbox full', at: day(1) },
+          { email: 'deadlock-a@example.fr', type: 'soft', detail: '452 4.2.2 mailbox full', at: day(1) },
+        ]);
+        // …the batch, having locked the first contact (emails are locked in sorted order), waits for it…
+        const [{ pid }] = (await side.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
+        for (let waited = 0; ; waited += 50) {
+          const [{ blocked }] = await rows(
+            'SELECT count(*)::int AS blocked FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+            [pid],
+          );
+          if (blocked === 1) break;
+          if (waited > 10_000) throw new Error('the batch never waited for the lock');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        // …and the other writer now wants the first contact: PostgreSQL breaks the cycle by failing the batch,
+        // which waited first, and the batch runs again once the other writer is done.
+        await side.query('SELECT id FROM contact WHERE account_id = $1 AND id = $2 FOR UPDATE', [account.id, first.id]);
+        await side.commitTransaction();
+        const res = await batch;
+        expect(res.response.status).toBe(200);
+        expect(res.data).toMatchObject({ received: 2, applied: 2, failed: 0 });
+      } finally {
+        if (side.isTransactionActive) await side.rollbackTransaction();
+        await side.release();
+      }
+      for (const [key, contact] of [
+        ['deadlock-a@example.fr', first],
+        ['deadlock-b@example.fr', second],
+      ] as const) {
+        expect(await attributes(key)).toMatchObject({ emailstatus: 'soft' });
+        const history = await rows(
+          `SELECT count(*)::int AS n FROM contact_history WHERE account_id = $1 AND contact_id = $2 AND source = 'event'`,
+          [account.id, contact.id],
+        );
+        expect(history).toEqual([{ n: 1 }]);
+      }
+    },
+  );
+
   it('forgets event ids after the retention, keeping recent ones', async () => {
     await create('retained@example.fr');
     const sent = await send([
