@@ -25,7 +25,10 @@ export interface RowChunk {
   rows: RawRow[];
 }
 
-/** Rows come back without their cells: the import's thread still holds them, and copying them back cost more than checking them. */
+/**
+ * Rows come back without their cells: the import's thread still holds them, and sending them back was a second
+ * copy of every cell of the file.
+ */
 export type CheckedRow = Omit<ImportedRow, 'cells'>;
 
 export interface ReadChunk {
