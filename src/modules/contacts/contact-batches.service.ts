@@ -156,7 +156,7 @@ export class ContactBatchesService {
         results[index] = 'skipped';
         return;
       }
-      const inherited = withSuppressions(contact.columns, arrivingAt.get(index) ?? [], false);
+      const inherited = withSuppressions(row, contact.columns, arrivingAt.get(index) ?? [], false);
       const { columns, refusals } = applyConsentRules(row, inherited.requested, {
         force: false,
         isNew: false,

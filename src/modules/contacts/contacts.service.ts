@@ -185,7 +185,7 @@ export class ContactsService {
       account.id,
       suppressionLookups(account.id, arrivingAddresses(existing, patch.columns)),
     );
-    const inherited = withSuppressions(patch.columns, arriving, force);
+    const inherited = withSuppressions(existing, patch.columns, arriving, force);
     const consent = applyConsentRules(existing, inherited.requested, { force, isNew: false, now });
     const { columns } = consent;
     const refusals = [...inherited.refusals, ...consent.refusals];

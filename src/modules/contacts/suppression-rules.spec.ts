@@ -106,7 +106,7 @@ describe('withSuppressions', () => {
   const hardEmail = { channel: 'email' as const, optIn: null, status: 'badalias', reason: null };
 
   it('requests the recorded opt-out and hard status along with the change', () => {
-    expect(withSuppressions({ mobile: '+33612345678', email: 'x@y.fr' }, [smsOptOut, hardEmail], false)).toEqual({
+    expect(withSuppressions({}, { mobile: '+33612345678', email: 'x@y.fr' }, [smsOptOut, hardEmail], false)).toEqual({
       requested: {
         mobile: '+33612345678',
         mobile_optin: 'no',
@@ -120,6 +120,7 @@ describe('withSuppressions', () => {
 
   it('refuses a subscription or a deliverable status the write asked for, naming the address', () => {
     const result = withSuppressions(
+      { email_optin: 'yes', mobile_optin: 'yes' },
       { mobile: '+33612345678', mobile_optin: 'yes', email: 'x@y.fr', email_status: 'valid' },
       [smsOptOut, hardEmail],
       false,
@@ -132,11 +133,17 @@ describe('withSuppressions', () => {
   });
 
   it('keeps a stricter value the write asked for, and lets a forced write through', () => {
-    expect(withSuppressions({ mobile: '+33612345678', mobile_optin: 'blocklist' }, [smsOptOut], false)).toEqual({
+    expect(withSuppressions({}, { mobile: '+33612345678', mobile_optin: 'blocklist' }, [smsOptOut], false)).toEqual({
       requested: { mobile: '+33612345678', mobile_optin: 'blocklist' },
       refusals: [],
     });
     const forced = { mobile: '+33612345678', mobile_optin: 'yes' };
-    expect(withSuppressions(forced, [smsOptOut], true)).toEqual({ requested: forced, refusals: [] });
+    expect(withSuppressions({}, forced, [smsOptOut], true)).toEqual({ requested: forced, refusals: [] });
+  });
+
+  it('leaves a contact already opted out or hard on the channel with its own values', () => {
+    const stored = { mobile_optin: 'no', mobile_unsubscription_reason: 'moved away', email_status: 'baddomain' };
+    const requested = { mobile: '+33612345678', email: 'x@y.fr' };
+    expect(withSuppressions(stored, requested, [smsOptOut, hardEmail], false)).toEqual({ requested, refusals: [] });
   });
 });

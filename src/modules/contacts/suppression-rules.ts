@@ -90,12 +90,14 @@ export function arrivingAddresses(
 }
 
 /**
- * An address arriving on an existing contact brings what its suppression record kept, as it would to a contact
- * created with it: the recorded opt-out or hard status is requested along with the change and wins over what
- * the write asked for, unless the write is forced. Returns the request to apply the consent rules to, and one
- * sentence per refused value.
+ * An address arriving on an existing contact (`stored`) brings what its suppression record kept, as it would to
+ * a contact created with it: the recorded opt-out or hard status is requested along with the change and wins
+ * over what the write asked for, unless the write is forced. A contact already opted out or hard on that channel
+ * keeps its own values (the stricter one holds already). Returns the request to apply the consent rules to, and
+ * one sentence per refused value.
  */
 export function withSuppressions(
+  stored: Record<string, unknown>,
   requested: Record<string, unknown>,
   suppressions: SuppressionRow[],
   force: boolean,
@@ -107,7 +109,8 @@ export function withSuppressions(
     const c = CHANNEL_COLUMNS.find((x) => x.channel === record.channel);
     if (!c) continue;
     const optIn = record.optIn as OptIn | null;
-    if (isOptedOut(optIn) && !isOptedOut(merged[c.optIn] as OptIn | null | undefined)) {
+    const keepsOwnOptOut = isOptedOut(stored[c.optIn] as OptIn | null | undefined);
+    if (isOptedOut(optIn) && !keepsOwnOptOut && !isOptedOut(merged[c.optIn] as OptIn | null | undefined)) {
       if (merged[c.optIn] != null) {
         refusals.push(
           `${c.optInKey} stays "${optIn}": the address ${String(merged[c.key])} opted out; only a forced write can resubscribe it`,
@@ -119,6 +122,7 @@ export function withSuppressions(
     if (
       record.status &&
       isHardStatus(c.channel, record.status) &&
+      !isHardStatus(c.channel, stored[c.status] as string) &&
       !isHardStatus(c.channel, merged[c.status] as string)
     ) {
       if (merged[c.status] != null) {
