@@ -79,11 +79,12 @@ export class DeliverabilityEventsService implements OnApplicationBootstrap, OnAp
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.forgetter.start();
+    // In the background: a backlog of old ids (a first deployment, a long stop) must not hold up the start.
+    await this.forgetter.start({ inBackground: true });
   }
 
-  onApplicationShutdown(): void {
-    this.forgetter.stop();
+  async onApplicationShutdown(): Promise<void> {
+    await this.forgetter.stop();
   }
 
   /**

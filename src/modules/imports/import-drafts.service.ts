@@ -95,8 +95,8 @@ export class ImportDraftsService implements OnApplicationBootstrap, OnApplicatio
     await this.sweeper.start();
   }
 
-  onApplicationShutdown(): void {
-    this.sweeper.stop();
+  async onApplicationShutdown(): Promise<void> {
+    await this.sweeper.stop();
   }
 
   /** Deletes expired drafts and the files of those never confirmed; safe to run on several instances at once. */

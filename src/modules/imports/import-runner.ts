@@ -102,8 +102,8 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
     await this.sweeper.start();
   }
 
-  onApplicationShutdown(): void {
-    this.sweeper.stop();
+  async onApplicationShutdown(): Promise<void> {
+    await this.sweeper.stop();
   }
 
   /** Queues a run; `claim` lets only one run of an operation proceed, so a second job for it is harmless. */
