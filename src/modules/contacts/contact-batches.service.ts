@@ -133,14 +133,15 @@ export class ContactBatchesService {
     const contactIds: (number | undefined)[] = [];
     const repeated = incoming.map(() => false);
     let keptOptOut = 0;
-    const matched = incoming.flatMap((contact, index) => {
-      const row = existing.get(contact.key);
-      return row ? [{ index, row, contact }] : [];
-    });
-    const arriving = await this.suppressionsOf(em, account.id, matched, (m) =>
-      arrivingAddresses(m.row, m.contact.columns),
+    // What suppression keeps for the addresses each contact brings: all of a new one's, those an existing one lacks.
+    const suppressions = await this.suppressionsOf(
+      em,
+      account.id,
+      incoming.map((contact) => {
+        const row = existing.get(contact.key);
+        return row ? arrivingAddresses(row, contact.columns) : contact.columns;
+      }),
     );
-    const arrivingAt = new Map(matched.map((m, i) => [m.index, arriving[i]]));
 
     incoming.forEach((contact, index) => {
       const row = existing.get(contact.key);
@@ -156,7 +157,7 @@ export class ContactBatchesService {
         results[index] = 'skipped';
         return;
       }
-      const inherited = withSuppressions(row, contact.columns, arrivingAt.get(index) ?? [], false);
+      const inherited = withSuppressions(row, contact.columns, suppressions[index], false);
       const { columns, refusals } = applyConsentRules(row, inherited.requested, {
         force: false,
         isNew: false,
@@ -172,7 +173,7 @@ export class ContactBatchesService {
       results[index] = 'updated';
     });
 
-    const inserted = await this.insertNew(em, account.id, creations, options, (index, id) => {
+    const inserted = await this.insertNew(em, account.id, creations, suppressions, options, (index, id) => {
       contactIds[index] = id;
     });
     for (const { index } of creations) {
@@ -257,17 +258,18 @@ export class ContactBatchesService {
     em: EntityManager,
     accountId: string,
     creations: { index: number; contact: IncomingContact }[],
+    /** By incoming contact: the suppression records of its addresses. */
+    suppressions: SuppressionRow[][],
     options: BatchOptions,
     assign: (index: number, id: number) => void,
   ): Promise<{ ids: Set<number>; keptOptOut: number }> {
     if (creations.length === 0) return { ids: new Set(), keptOptOut: 0 };
     // Written in key order: neighbouring keys land on the same index pages, which saves index work and WAL.
     creations.sort((a, b) => (a.contact.key < b.contact.key ? -1 : a.contact.key > b.contact.key ? 1 : 0));
-    const suppressions = await this.suppressionsOf(em, accountId, creations, (c) => c.contact.columns);
     const ids = await this.batches.reserveIds(em, creations.length);
     let keptOptOut = 0;
     const rows: NewContact[] = creations.map(({ index, contact }, i) => {
-      const { columns, refusals } = applyConsentRules(suppressedState(suppressions[i]), contact.columns, {
+      const { columns, refusals } = applyConsentRules(suppressedState(suppressions[index]), contact.columns, {
         force: false,
         isNew: true,
         now: options.now,
@@ -285,17 +287,16 @@ export class ContactBatchesService {
   }
 
   /**
-   * The suppression records of the addresses each item brings, in one query. Most accounts importing have no
-   * record yet: then there is nothing to hash and look up.
+   * The suppression records of each set of addresses (columns `email`, `mobile`), in one query. Most accounts
+   * importing have no record yet: then there is nothing to hash and look up.
    */
-  private async suppressionsOf<T>(
+  private async suppressionsOf(
     em: EntityManager,
     accountId: string,
-    items: T[],
-    addresses: (item: T) => Record<string, unknown>,
+    addresses: Record<string, unknown>[],
   ): Promise<SuppressionRow[][]> {
-    if (items.length === 0 || !(await this.batches.hasSuppressions(em, accountId))) return items.map(() => []);
-    const lookups = items.map((item) => suppressionLookups(accountId, addresses(item)));
+    if (addresses.length === 0 || !(await this.batches.hasSuppressions(em, accountId))) return addresses.map(() => []);
+    const lookups = addresses.map((columns) => suppressionLookups(accountId, columns));
     const found = await this.contacts.findSuppressions(em, accountId, lookups.flat());
     const byHash = new Map(found.map((s) => [`${s.channel}:${s.hash}`, s]));
     return lookups.map((keys) => keys.flatMap((k) => byHash.get(`${k.channel}:${k.hash}`) ?? []));

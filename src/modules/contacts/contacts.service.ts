@@ -160,7 +160,7 @@ export class ContactsService {
         );
       }
       const requested = { ...patch.columns, [keyColumn]: key };
-      const suppressed = await this.suppressedState(em, account.id, requested);
+      const suppressed = suppressedState(await this.suppressionsOf(em, account.id, requested));
       const { columns, refusals } = applyConsentRules(suppressed, requested, { force, isNew: true, now });
       const row = await this.contacts.insert(em, account.id, key, columns, patch.fields);
       await this.contacts.addHistory(em, account.id, [
@@ -180,11 +180,7 @@ export class ContactsService {
     if (newKey !== key && (await this.contacts.findByKey(account.id, newKey, em))) {
       throw new Conflict('ContactKeyTaken', `Another contact already has the ${keyColumn} "${newKey}"`);
     }
-    const arriving = await this.contacts.findSuppressions(
-      em,
-      account.id,
-      suppressionLookups(account.id, arrivingAddresses(existing, patch.columns)),
-    );
+    const arriving = await this.suppressionsOf(em, account.id, arrivingAddresses(existing, patch.columns));
     const inherited = withSuppressions(existing, patch.columns, arriving, force);
     const consent = applyConsentRules(existing, inherited.requested, { force, isNew: false, now });
     const { columns } = consent;
@@ -211,9 +207,9 @@ export class ContactsService {
     return { id: existing.id, contactKey: newKey, status: 'updated', warnings: refusals };
   }
 
-  /** The opt-outs and hard statuses remembered for the addresses of a contact being created. */
-  private async suppressedState(em: EntityManager, accountId: string, columns: Record<string, unknown>) {
-    return suppressedState(await this.contacts.findSuppressions(em, accountId, suppressionLookups(accountId, columns)));
+  /** The opt-outs and hard statuses remembered for these addresses (columns `email`, `mobile`). */
+  private suppressionsOf(em: EntityManager, accountId: string, addresses: Record<string, unknown>) {
+    return this.contacts.findSuppressions(em, accountId, suppressionLookups(accountId, addresses));
   }
 
   /** Keeps the opt-outs and hard statuses of a contact leaving the base; drops records it made stale. */
