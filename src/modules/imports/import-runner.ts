@@ -147,8 +147,6 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
       clearInterval(heartbeat);
       await rm(directory, { recursive: true, force: true });
     }
-    const old = await this.imports.trimHistory(operation.accountId, operation.kind);
-    await this.files.remove(operation.accountId, old);
   }
 
   private async import(operation: OperationRow, account: AccountContext, path: string): Promise<void> {

@@ -157,7 +157,10 @@ export class ImportsService {
     return this.startFromStoredFile(account, kind, name, settings, file, consent, totalLines);
   }
 
-  /** Records the operation for a file already stored (the guided flow's draft) and queues it. */
+  /**
+   * Records the operation for a file already stored (the guided flow's draft), removes the account's operations
+   * beyond the latest 100 with their files, and queues it.
+   */
   async startFromStoredFile(
     account: AccountContext,
     kind: OperationKind,
@@ -177,6 +180,9 @@ export class ImportsService {
       consent,
       totalLines,
     });
+    // The new operation counts among the latest 100 at once, so no caller ever sees more than 100.
+    const old = await this.imports.trimHistory(account.id, kind);
+    await this.files.remove(account.id, old);
     await this.runner.enqueue(row.id);
     return row;
   }
