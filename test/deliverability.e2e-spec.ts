@@ -392,60 +392,124 @@ describe('deliverability events', () => {
     expect((await attributes('refused@example.fr')).emailstatus).toBe('unknown');
   });
 
-  // The embedded database serves one connection at a time: nothing there can deadlock, nor hold a lock from the side.
-  (process.env.DATABASE_URL ? it : it.skip)(
-    'runs a batch again when PostgreSQL picks it to break a deadlock, applying each event once',
-    async () => {
-      const first = await create('deadlock-a@example.fr');
-      const second = await create('deadlock-b@example.fr');
+  // The embedded database serves one connection at a time: nothing there can hold a lock from the side.
+  describe('with another writer holding contacts (real PostgreSQL)', () => {
+    const onRealPostgres = process.env.DATABASE_URL ? it : it.skip;
+
+    /** A transaction on its own connection, holding the given contacts until it ends. */
+    async function holder(...contactIds: (number | null)[]) {
       const side = t.database.dataSource.createQueryRunner();
       await side.connect();
-      try {
-        // Another writer holds the contact the batch locks second…
-        await side.startTransaction();
-        await side.query('SELECT id FROM contact WHERE account_id = $1 AND id = $2 FOR UPDATE', [
-          account.id,
-          second.id,
-        ]);
-        const batch = send([
-          { email: 'deadlock-b@example.fr', type: 'soft', detail: '452 4.2.2 mailbox full', at: day(1) },
-          { email: 'deadlock-a@example.fr', type: 'soft', detail: '452 4.2.2 mailbox full', at: day(1) },
-        ]);
-        // …the batch, having locked the first contact (emails are locked in sorted order), waits for it…
-        const [{ pid }] = (await side.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
-        for (let waited = 0; ; waited += 50) {
-          const [{ blocked }] = await rows(
-            'SELECT count(*)::int AS blocked FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
-            [pid],
-          );
-          if (blocked === 1) break;
-          if (waited > 10_000) throw new Error('the batch never waited for the lock');
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        // …and the other writer now wants the first contact: PostgreSQL breaks the cycle by failing the batch,
-        // which waited first, and the batch runs again once the other writer is done.
-        await side.query('SELECT id FROM contact WHERE account_id = $1 AND id = $2 FOR UPDATE', [account.id, first.id]);
-        await side.commitTransaction();
-        const res = await batch;
-        expect(res.response.status).toBe(200);
-        expect(res.data).toMatchObject({ received: 2, applied: 2, failed: 0 });
-      } finally {
-        if (side.isTransactionActive) await side.rollbackTransaction();
-        await side.release();
-      }
-      for (const [key, contact] of [
-        ['deadlock-a@example.fr', first],
-        ['deadlock-b@example.fr', second],
-      ] as const) {
-        expect(await attributes(key)).toMatchObject({ emailstatus: 'soft' });
-        const history = await rows(
-          `SELECT count(*)::int AS n FROM contact_history WHERE account_id = $1 AND contact_id = $2 AND source = 'event'`,
-          [account.id, contact.id],
+      await side.startTransaction();
+      await side.query('SELECT id FROM contact WHERE account_id = $1 AND id = ANY($2::bigint[]) FOR UPDATE', [
+        account.id,
+        contactIds,
+      ]);
+      const [{ pid }] = (await side.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
+      const end = async () => {
+        if (side.isTransactionActive) await side.commitTransaction();
+        if (!side.isReleased) await side.release();
+      };
+      return { side, pid, end };
+    }
+
+    /** Resolves once a connection waits for a lock `pid` holds. */
+    async function blockedBy(pid: number) {
+      for (let waited = 0; ; waited += 50) {
+        const [{ blocked }] = await rows(
+          'SELECT count(*)::int AS blocked FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+          [pid],
         );
-        expect(history).toEqual([{ n: 1 }]);
+        if (blocked === 1) return;
+        if (waited > 10_000) throw new Error('nothing waited for the lock');
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
-    },
-  );
+    }
+
+    const eventHistory = (contactId: number | null) =>
+      rows(
+        `SELECT count(*)::int AS n FROM contact_history WHERE account_id = $1 AND contact_id = $2 AND source = 'event'`,
+        [account.id, contactId],
+      );
+
+    onRealPostgres(
+      'applies the events of free contacts at once and waits only for the held ones, which get all their events',
+      async () => {
+        const free = await create('free@example.fr');
+        // Two contacts share a mobile (an email-keyed account allows it); another writer holds the second.
+        const linked = await create('linked@example.fr', { mobile: '06 55 44 33 22' });
+        const held = await create('held@example.fr', { mobile: '06 55 44 33 22' });
+        const writer = await holder(held.id);
+        try {
+          const batch = send([
+            { email: 'free@example.fr', type: 'soft', detail: '452 4.2.2 mailbox full', at: day(1) },
+            // `linked` waits with `held`: it shares this SMS event with it.
+            { email: 'linked@example.fr', type: 'soft', detail: '452 4.2.2 mailbox full', at: day(1) },
+            { mobile: '0655443322', channel: 'sms', type: 'delivered', at: day(2) },
+          ]);
+          await blockedBy(writer.pid);
+          // The free contact's event is committed while the batch still waits for the held one.
+          expect(await attributes('free@example.fr')).toMatchObject({ emailstatus: 'soft' });
+          expect(await attributes('linked@example.fr')).toMatchObject({
+            emailstatus: 'unknown',
+            mobilestatus: 'unknown',
+          });
+          await writer.end();
+          const res = await batch;
+          expect(res.response.status).toBe(200);
+          expect(res.data).toMatchObject({ received: 3, applied: 3, ignored: 0, unknown: 0, failed: 0 });
+        } finally {
+          await writer.end();
+        }
+        expect(await attributes('linked@example.fr')).toMatchObject({ emailstatus: 'soft', mobilestatus: 'valid' });
+        expect(await attributes('held@example.fr')).toMatchObject({ emailstatus: 'unknown', mobilestatus: 'valid' });
+        expect(await eventHistory(free.id)).toEqual([{ n: 1 }]);
+        expect(await eventHistory(linked.id)).toEqual([{ n: 2 }]);
+        expect(await eventHistory(held.id)).toEqual([{ n: 1 }]);
+      },
+    );
+
+    onRealPostgres(
+      'runs the waiting part again when PostgreSQL picks it to break a deadlock, applying each event once',
+      async () => {
+        const first = await create('deadlock-a@example.fr');
+        const second = await create('deadlock-b@example.fr');
+        // Two writers hold the contacts, so the batch leaves both for the part that waits.
+        const writerOfFirst = await holder(first.id);
+        const writerOfSecond = await holder(second.id);
+        try {
+          const batch = send([
+            { email: 'deadlock-b@example.fr', type: 'soft', detail: '452 4.2.2 mailbox full', at: day(1) },
+            { email: 'deadlock-a@example.fr', type: 'soft', detail: '452 4.2.2 mailbox full', at: day(1) },
+          ]);
+          // Emails are locked in sorted order: the batch waits for the first contact, gets it, waits for the second…
+          await blockedBy(writerOfFirst.pid);
+          await writerOfFirst.end();
+          await blockedBy(writerOfSecond.pid);
+          // …and the second writer now wants the first contact: PostgreSQL breaks the cycle by failing the batch,
+          // which waited first, and the batch runs again once the writer is done.
+          await writerOfSecond.side.query('SELECT id FROM contact WHERE account_id = $1 AND id = $2 FOR UPDATE', [
+            account.id,
+            first.id,
+          ]);
+          await writerOfSecond.end();
+          const res = await batch;
+          expect(res.response.status).toBe(200);
+          expect(res.data).toMatchObject({ received: 2, applied: 2, failed: 0 });
+        } finally {
+          await writerOfFirst.end();
+          await writerOfSecond.end();
+        }
+        for (const [key, contact] of [
+          ['deadlock-a@example.fr', first],
+          ['deadlock-b@example.fr', second],
+        ] as const) {
+          expect(await attributes(key)).toMatchObject({ emailstatus: 'soft' });
+          expect(await eventHistory(contact.id)).toEqual([{ n: 1 }]);
+        }
+      },
+    );
+  });
 
   it('forgets event ids after the retention, keeping recent ones', async () => {
     await create('retained@example.fr');

@@ -38,6 +38,9 @@ export interface ContactChange {
 }
 
 /** A contact's deliverability columns (`DELIVERABILITY_COLUMNS`), its id, and whether it counts as modified. */
+/** A row of `lockFreeDeliverability`: a probed value, how many contacts hold it, and one of them when locked. */
+export type ProbedRow = Partial<ContactRow> & { probed_kind: 0 | 1 | 2; probed: string; holders: number };
+
 export interface DeliverabilityWrite {
   id: number;
   modified: boolean;
@@ -58,6 +61,19 @@ function probe(column: string, param: number, select: string, lock = false): str
       SELECT ${select} FROM contact WHERE account_id = $1 AND ${column} = k.value ${lock ? 'FOR UPDATE' : 'OFFSET 0'}
     ) c`;
 }
+
+/** The kinds of value a deliverability lookup names, with their column and their `probed_kind` number. */
+function probedKinds(lookup: DeliverabilityLookup) {
+  return (
+    [
+      ['unique_key', lookup.keys, 0],
+      ['email', lookup.emails, 1],
+      ['mobile', lookup.mobiles, 2],
+    ] as const
+  ).filter(([, values]) => values.length > 0);
+}
+
+const DELIVERABILITY_SELECT = `id, unique_key, email, mobile${DELIVERABILITY_COLUMNS.map(([name]) => `, ${quoted(name)}`).join('')}`;
 
 /** The rows of the contacts with the ids `idsQuery` returns, locked in id order so concurrent batches cannot deadlock. */
 function lockedInIdOrder(idsQuery: string, select: string): string {
@@ -243,19 +259,45 @@ export class ContactBatchesRepository {
    * named by two values comes twice.
    */
   lockDeliverability(em: EntityManager, accountId: string, lookup: DeliverabilityLookup): Promise<ContactRow[]> {
-    const lookups = (
-      [
-        ['unique_key', lookup.keys],
-        ['email', lookup.emails],
-        ['mobile', lookup.mobiles],
-      ] as const
-    ).filter(([, values]) => values.length > 0);
+    const lookups = probedKinds(lookup);
     if (lookups.length === 0) return Promise.resolve([]);
-    const select = `id, unique_key, email, mobile${DELIVERABILITY_COLUMNS.map(([name]) => `, ${quoted(name)}`).join('')}`;
-    return em.query(lookups.map(([column], i) => probe(column, i + 2, select, true)).join(' UNION ALL '), [
-      accountId,
-      ...lookups.map(([, values]) => [...values].sort()),
-    ]);
+    return em.query(
+      lookups.map(([column], i) => probe(column, i + 2, DELIVERABILITY_SELECT, true)).join(' UNION ALL '),
+      [accountId, ...lookups.map(([, values]) => [...values].sort())],
+    );
+  }
+
+  /**
+   * Like `lockDeliverability`, but never waits: a contact another transaction holds is left out. Each row also
+   * names the value probed (`probed_kind`: 0 key, 1 email, 2 mobile; `probed`) and how many contacts hold it
+   * (`holders`), so the caller tells a value whose contacts are all locked here from one some of whose contacts
+   * are busy elsewhere. A value no contact holds comes once, with `holders` 0 and no contact columns.
+   */
+  async lockFreeDeliverability(
+    em: EntityManager,
+    accountId: string,
+    lookup: DeliverabilityLookup,
+  ): Promise<ProbedRow[]> {
+    const lookups = probedKinds(lookup);
+    if (lookups.length === 0) return [];
+    // Ten thousand index probes are estimated above the JIT threshold; compiling them costs more than it saves.
+    await em.query('SET LOCAL jit = off');
+    return em.query(
+      lookups
+        .map(
+          ([column, , kind], i) => `SELECT ${kind} AS probed_kind, k.value AS probed, n.holders, c.*
+            FROM unnest($${i + 2}::text[]) AS k(value)
+            CROSS JOIN LATERAL (
+              SELECT count(*)::int AS holders FROM contact WHERE account_id = $1 AND ${column} = k.value
+            ) n
+            LEFT JOIN LATERAL (
+              SELECT ${DELIVERABILITY_SELECT} FROM contact
+              WHERE account_id = $1 AND ${column} = k.value FOR UPDATE SKIP LOCKED
+            ) c ON true`,
+        )
+        .join(' UNION ALL '),
+      [accountId, ...lookups.map(([, values]) => values)],
+    );
   }
 
   /**

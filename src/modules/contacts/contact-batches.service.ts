@@ -4,7 +4,12 @@ import type { AccountContext } from '../../common/auth.decorators';
 import type { ContactRow } from './contact-attributes';
 import { applyConsentRules, CHANNEL_COLUMNS } from './contact-consent';
 import type { ChangedContact, ContactDeliverability, EventChange } from '../deliverability-status/event-batch';
-import { ContactBatchesRepository, type ContactChange, type NewContact } from './contact-batches.repository';
+import {
+  ContactBatchesRepository,
+  type ContactChange,
+  type NewContact,
+  type ProbedRow,
+} from './contact-batches.repository';
 import { changedFieldNames } from './contact-history';
 import { deliverabilityColumns, type DeliverabilityLookup, readDeliverability } from './contact-deliverability';
 import { ContactsRepository, type HistoryEntry, type SuppressionRow } from './contacts.repository';
@@ -33,6 +38,17 @@ export interface LocatedContact {
   email: string | null;
   mobile: string | null;
   deliverability: ContactDeliverability;
+}
+
+/** Each contact of these rows once, as events see it. */
+function locatedOnce(rows: ContactRow[]): LocatedContact[] {
+  const once = new Map(rows.map((row) => [row.id, row]));
+  return [...once.values()].map((row) => ({
+    uniqueKey: row.unique_key,
+    email: (row.email as string | null) ?? null,
+    mobile: (row.mobile as string | null) ?? null,
+    deliverability: readDeliverability(row),
+  }));
 }
 
 /** One contact a file brings, already read and validated. */
@@ -196,14 +212,32 @@ export class ContactBatchesService {
     accountId: string,
     lookup: DeliverabilityLookup,
   ): Promise<LocatedContact[]> {
-    const rows = await this.batches.lockDeliverability(em, accountId, lookup);
-    const once = new Map(rows.map((row) => [row.id, row]));
-    return [...once.values()].map((row) => ({
-      uniqueKey: row.unique_key,
-      email: (row.email as string | null) ?? null,
-      mobile: (row.mobile as string | null) ?? null,
-      deliverability: readDeliverability(row),
-    }));
+    return locatedOnce(await this.batches.lockDeliverability(em, accountId, lookup));
+  }
+
+  /**
+   * The contacts that events name, locked without waiting: those another transaction holds are left out, and
+   * the values naming them come back as `busy` (a value no contact holds is not busy: it names nobody).
+   */
+  async lockFreeDeliverability(
+    em: EntityManager,
+    accountId: string,
+    lookup: DeliverabilityLookup,
+  ): Promise<{ contacts: LocatedContact[]; busy: DeliverabilityLookup }> {
+    const rows = await this.batches.lockFreeDeliverability(em, accountId, lookup);
+    const probed = new Map<string, { row: ProbedRow; locked: number }>();
+    for (const row of rows) {
+      const key = `${row.probed_kind}:${row.probed}`;
+      const value = probed.get(key) ?? { row, locked: 0 };
+      if (row.id != null) value.locked++;
+      probed.set(key, value);
+    }
+    const busy: DeliverabilityLookup = { keys: [], emails: [], mobiles: [] };
+    const busyOfKind = [busy.keys, busy.emails, busy.mobiles];
+    for (const { row, locked } of probed.values()) {
+      if (locked < row.holders) busyOfKind[row.probed_kind].push(row.probed);
+    }
+    return { contacts: locatedOnce(rows.filter((row): row is ContactRow & ProbedRow => row.id != null)), busy };
   }
 
   /** Saves what events changed, each change recorded in the contact's history with the event's own time. */

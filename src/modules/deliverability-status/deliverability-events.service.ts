@@ -9,7 +9,7 @@ import { ContactBatchesService, type LocatedContact } from '../contacts/contact-
 import type { DeliverabilityLookup } from '../contacts/contact-deliverability';
 import { DeliverabilityEventsRepository } from './deliverability-events.repository';
 import { EventBatchResultDto, EventErrorDto } from './dto/event.dto';
-import { applyEventBatch, type ContactDeliverability, type LocatedEvent } from './event-batch';
+import { applyEventBatch, type ContactDeliverability, holdBack, type LocatedEvent } from './event-batch';
 import { type EventContactKey, readEventItems, type ReadEvent } from './event-items';
 
 export const EVENT_BATCH_LIMIT = 10_000;
@@ -58,6 +58,17 @@ function lookupOf(events: ReadEvent[]): DeliverabilityLookup {
   };
   for (const { key } of events) values[key.kind].add(key.value);
   return { keys: [...values.contactKey], emails: [...values.email], mobiles: [...values.mobile] };
+}
+
+const keyOf = (key: EventContactKey) => `${key.kind}:${key.value}`;
+
+/** The values of a lookup as `keyOf` writes them. */
+function lookupKeys(lookup: DeliverabilityLookup): Set<string> {
+  return new Set([
+    ...lookup.keys.map((value) => keyOf({ kind: 'contactKey', value })),
+    ...lookup.emails.map((value) => keyOf({ kind: 'email', value })),
+    ...lookup.mobiles.map((value) => keyOf({ kind: 'mobile', value })),
+  ]);
 }
 
 const describeKey = (key: EventContactKey) =>
@@ -111,6 +122,52 @@ export class DeliverabilityEventsService implements OnApplicationBootstrap, OnAp
     }
   }
 
+  /**
+   * One transaction of a batch: locks the contacts the events name, takes the event ids (a replay finds them
+   * taken), applies the events oldest first and saves what changed. With `skip-busy`, it leaves out the
+   * contacts another transaction holds and returns the events touching them as `later`.
+   */
+  private async applyEvents(
+    em: EntityManager,
+    account: AccountContext,
+    events: ReadEvent[],
+    locking: 'skip-busy' | 'wait',
+  ): Promise<{ applied: number; unknown: EventErrorDto[]; later: ReadEvent[] }> {
+    const lookup = lookupOf(events);
+    const { contacts, busy } =
+      locking === 'wait'
+        ? { contacts: await this.contacts.lockDeliverability(em, account.id, lookup), busy: undefined }
+        : await this.contacts.lockFreeDeliverability(em, account.id, lookup);
+    const index = new ContactIndex(contacts, lookup);
+    const busyKeys = busy ? lookupKeys(busy) : new Set<string>();
+    const unknown: EventErrorDto[] = [];
+    const located: (ReadEvent & LocatedEvent & { busy: boolean })[] = [];
+    for (const event of events) {
+      const contactIds = index.idsOf(event.key);
+      const isBusy = busyKeys.size > 0 && busyKeys.has(keyOf(event.key));
+      if (contactIds.length > 0 || isBusy) located.push({ ...event, contactIds, busy: isBusy });
+      else {
+        unknown.push({
+          index: event.index,
+          eventId: event.eventId,
+          code: 'ContactNotFound',
+          message: `No contact ${describeKey(event.key)} in this account`,
+        });
+      }
+    }
+    const { now, later } = holdBack(located, (e) => e.busy);
+    const taken = await this.events.claim(
+      em,
+      account.id,
+      now.map((e) => e.eventId),
+    );
+    const fresh = now.filter((e) => taken.has(e.eventId));
+    const states = new Map<number, ContactDeliverability>(contacts.map((c) => [c.deliverability.id, c.deliverability]));
+    const outcome = applyEventBatch(states, fresh, { softBounceLimit: account.softBounceLimit });
+    await this.contacts.saveDeliverability(em, account.id, outcome.contacts, outcome.changes);
+    return { applied: outcome.applied.length, unknown, later };
+  }
+
   async ingest(account: AccountContext, items: unknown): Promise<EventBatchResultDto> {
     if (!Array.isArray(items)) throw new BadRequest('InvalidEventBatch', 'Send the events as an array in "events"');
     if (items.length === 0) throw new BadRequest('EmptyEventBatch', 'Send at least one event in "events"');
@@ -131,34 +188,19 @@ export class DeliverabilityEventsService implements OnApplicationBootstrap, OnAp
       );
     }
     const invalid: EventErrorDto[] = reading.problems.map((p) => ({ ...p, code: 'InvalidEvent' }));
-    const { applied, ignored, unknown } = await this.inTransaction(async (em) => {
-      const unknown: EventErrorDto[] = [];
-      const lookup = lookupOf(reading.events);
-      const located = await this.contacts.lockDeliverability(em, account.id, lookup);
-      const index = new ContactIndex(located, lookup);
-      const found: (ReadEvent & { contactIds: number[] })[] = [];
-      for (const event of reading.events) {
-        const contactIds = index.idsOf(event.key);
-        if (contactIds.length > 0) found.push({ ...event, contactIds });
-        else {
-          unknown.push({
-            index: event.index,
-            eventId: event.eventId,
-            code: 'ContactNotFound',
-            message: `No contact ${describeKey(event.key)} in this account`,
-          });
-        }
-      }
-      const taken = await this.events.claim(em, account.id, [...new Set(found.map((e) => e.eventId))]);
-      // An id already taken, or seen earlier in this batch, is a replay.
-      const fresh: LocatedEvent[] = found.filter((e) => taken.delete(e.eventId));
-      const states = new Map<number, ContactDeliverability>(
-        located.map((c) => [c.deliverability.id, c.deliverability]),
-      );
-      const outcome = applyEventBatch(states, fresh, { softBounceLimit: account.softBounceLimit });
-      await this.contacts.saveDeliverability(em, account.id, outcome.contacts, outcome.changes);
-      return { applied: outcome.applied.length, ignored: found.length - outcome.applied.length, unknown };
-    });
+    // An id seen earlier in the batch is a replay: only its first event can apply.
+    const ids = new Set<string>();
+    const events = reading.events.filter((e) => !ids.has(e.eventId) && ids.add(e.eventId));
+    // Contacts another batch holds are left to a second transaction, which waits for them: concurrent batches
+    // then only wait for the contacts they share, not for each other.
+    const first = await this.inTransaction((em) => this.applyEvents(em, account, events, 'skip-busy'));
+    const second =
+      first.later.length > 0
+        ? await this.inTransaction((em) => this.applyEvents(em, account, first.later, 'wait'))
+        : undefined;
+    const applied = first.applied + (second?.applied ?? 0);
+    const unknown = [...first.unknown, ...(second?.unknown ?? [])];
+    const ignored = reading.events.length - applied - unknown.length;
     const errors = [...invalid, ...unknown].sort((a, b) => a.index - b.index);
     return { received: items.length, applied, ignored, unknown: unknown.length, failed: invalid.length, errors };
   }

@@ -1,4 +1,4 @@
-import { applyEventBatch, type ContactDeliverability, describeEvent, type LocatedEvent } from './event-batch';
+import { applyEventBatch, type ContactDeliverability, describeEvent, holdBack, type LocatedEvent } from './event-batch';
 import type { DeliverabilityEvent } from './event-rules';
 
 const day = (n: number): Date => new Date(Date.UTC(2026, 0, n, 12));
@@ -130,5 +130,34 @@ describe('describeEvent', () => {
     expect(describeEvent(email('unsubscribed', day(1)), 'already unsubscribed')).toBe(
       'Email unsubscribed (already unsubscribed)',
     );
+  });
+});
+
+describe('holdBack', () => {
+  const event = (name: string, contactIds: number[], busy = false) => ({ name, contactIds, busy });
+  const names = (events: { name: string }[]) => events.map((e) => e.name);
+
+  it('keeps every event for now when nothing is busy', () => {
+    const events = [event('a', [1]), event('b', [2])];
+    const split = holdBack(events, (e) => e.busy);
+    expect(names(split.now)).toEqual(['a', 'b']);
+    expect(split.later).toEqual([]);
+  });
+
+  it('holds back busy events and, transitively, every event sharing a contact with them, in batch order', () => {
+    const split = holdBack(
+      [
+        event('free', [1]),
+        // Shares contact 3 with the busy event below, and contact 4 with the last one.
+        event('linked', [3, 4]),
+        event('busy', [2, 3], true),
+        event('free too', [5]),
+        event('linked through linked', [4]),
+        event('busy, no contact locked', [], true),
+      ],
+      (e) => e.busy,
+    );
+    expect(names(split.now)).toEqual(['free', 'free too']);
+    expect(names(split.later)).toEqual(['linked', 'busy', 'linked through linked', 'busy, no contact locked']);
   });
 });

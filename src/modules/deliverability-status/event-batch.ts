@@ -134,3 +134,29 @@ export function applyEventBatch(
   }
   return outcome;
 }
+
+/**
+ * Splits a batch in two when some of its contacts are busy in another transaction: `later` holds the events
+ * that are `busy` themselves (some contact they name could not be locked) and every event sharing a contact
+ * with one of those, transitively, so each contact gets all its events in one place and in order; `now`
+ * holds the rest. Both keep the batch's order.
+ */
+export function holdBack<T extends { contactIds: number[] }>(
+  events: T[],
+  busy: (event: T) => boolean,
+): { now: T[]; later: T[] } {
+  const held = new Set<number>();
+  const isLater = events.map(busy);
+  if (!isLater.includes(true)) return { now: events, later: [] };
+  events.forEach((event, i) => isLater[i] && event.contactIds.forEach((id) => held.add(id)));
+  for (let moved = true; moved;) {
+    moved = false;
+    events.forEach((event, i) => {
+      if (isLater[i] || !event.contactIds.some((id) => held.has(id))) return;
+      isLater[i] = true;
+      event.contactIds.forEach((id) => held.add(id));
+      moved = true;
+    });
+  }
+  return { now: events.filter((_, i) => !isLater[i]), later: events.filter((_, i) => isLater[i]) };
+}
