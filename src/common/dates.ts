@@ -66,3 +66,7 @@ export function parseInstant(text: string): Date | undefined {
   const day = parseDate(value);
   return day ? new Date(`${day}T00:00:00Z`) : undefined;
 }
+
+/** Whether two stored values are the same, dates compared by the instant they name. */
+export const sameValueOrInstant = (a: unknown, b: unknown): boolean =>
+  a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;

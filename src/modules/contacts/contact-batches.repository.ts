@@ -37,7 +37,7 @@ export interface ContactChange {
   fields: Record<string, unknown>;
 }
 
-/** A contact's deliverability columns (`DELIVERABILITY_COLUMNS`), its id, and whether it counts as modified. */
+/** A contact's changed deliverability columns (of `DELIVERABILITY_COLUMNS`), its id, and whether it counts as modified. */
 /** A row of `lockFreeDeliverability`: a probed value, how many contacts hold it, and one of them when locked. */
 export type ProbedRow = Partial<ContactRow> & { probed_kind: 0 | 1 | 2; probed: string; holders: number };
 
@@ -301,15 +301,16 @@ export class ContactBatchesRepository {
   }
 
   /**
-   * Stores the deliverability columns of these contacts; `modified` ones also get a new modification date. The
-   * rows go as one JSON parameter: JSON.stringify is native, where sixteen arrays of ten thousand values would be
-   * serialised value by value in JavaScript (and the garbage collector would pay for it again).
+   * Stores the deliverability columns events changed; `modified` contacts also get a new modification date.
+   * Each row names only its changed columns: events never set a column to null, so a missing one keeps its
+   * value. The rows go as one JSON parameter: JSON.stringify is native, where sixteen arrays of ten thousand
+   * values would be serialised value by value in JavaScript (and the garbage collector would pay for it again).
    */
   async saveDeliverability(em: EntityManager, accountId: string, rows: DeliverabilityWrite[]): Promise<void> {
     if (rows.length === 0) return;
     await em.query(
       `UPDATE contact c SET updated_at = CASE WHEN u.modified THEN now() ELSE c.updated_at END
-       ${DELIVERABILITY_COLUMNS.map(([name]) => `, ${quoted(name)} = u.${quoted(name)}`).join('')}
+       ${DELIVERABILITY_COLUMNS.map(([name]) => `, ${quoted(name)} = COALESCE(u.${quoted(name)}, c.${quoted(name)})`).join('')}
        FROM json_to_recordset($2::json)
          AS u(id bigint, modified boolean${DELIVERABILITY_COLUMNS.map(([name, type]) => `, ${quoted(name)} ${type}`).join('')})
        WHERE c.account_id = $1 AND c.id = u.id`,

@@ -11,7 +11,7 @@ import {
   type ProbedRow,
 } from './contact-batches.repository';
 import { changedFieldNames } from './contact-history';
-import { deliverabilityColumns, type DeliverabilityLookup, readDeliverability } from './contact-deliverability';
+import { changedDeliverabilityColumns, type DeliverabilityLookup, readDeliverability } from './contact-deliverability';
 import { ContactsRepository, type HistoryEntry, type SuppressionRow } from './contacts.repository';
 import { GroupsRepository } from './groups.repository';
 import {
@@ -250,7 +250,9 @@ export class ContactBatchesService {
     await this.batches.saveDeliverability(
       em,
       accountId,
-      contacts.map(({ contact, modified }) => deliverabilityColumns(contact, { id: contact.id, modified })),
+      contacts.map(({ before, contact, modified }) =>
+        changedDeliverabilityColumns(before, contact, { id: contact.id, modified }),
+      ),
     );
     await this.recordHistory(
       em,

@@ -1,4 +1,5 @@
 /** A contact's deliverability as the event rules see it, and back to the columns that store it. */
+import { sameValueOrInstant } from '../../common/dates';
 import type { ContactDeliverability, StoredChannel } from '../deliverability-status/event-batch';
 import type { OptIn } from '../deliverability-status/status-rules';
 import { CHANNEL_COLUMNS } from './contact-consent';
@@ -60,18 +61,24 @@ export function readDeliverability(row: Record<string, unknown>): ContactDeliver
   };
 }
 
-/** The columns storing `contact`'s deliverability, written into `columns` (given to add other values). */
-export function deliverabilityColumns<T extends object>(
-  contact: ContactDeliverability,
-  columns: T = {} as T,
+/**
+ * The columns whose value differs between two states of a contact's deliverability, with the value `after`
+ * holds, written into `columns` (given to add other values).
+ */
+export function changedDeliverabilityColumns<T extends object>(
+  before: ContactDeliverability,
+  after: ContactDeliverability,
+  columns: T,
 ): T & Record<string, unknown> {
   const into = columns as Record<string, unknown>;
-  into.last_engaged_at = contact.lastEngagedAt;
+  if (!sameValueOrInstant(before.lastEngagedAt, after.lastEngagedAt)) into.last_engaged_at = after.lastEngagedAt;
   for (const [c, channel] of [
-    [EMAIL, contact.email],
-    [SMS, contact.sms],
+    [EMAIL, 'email'],
+    [SMS, 'sms'],
   ] as const) {
-    for (const field of CHANNEL_FIELDS) into[c[field]] = channel[field];
+    for (const field of CHANNEL_FIELDS) {
+      if (!sameValueOrInstant(before[channel][field], after[channel][field])) into[c[field]] = after[channel][field];
+    }
   }
   return into as T & Record<string, unknown>;
 }

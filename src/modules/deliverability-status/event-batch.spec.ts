@@ -101,7 +101,10 @@ describe('applyEventBatch', () => {
   it('does not count a change of activity alone as a modification', () => {
     const engaged = { ...contact(1), email: { ...channel, status: 'valid', statusDate: day(1) } };
     const outcome = applyEventBatch(new Map([[1, engaged]]), [located([1], email('click', day(5)))], settings);
-    expect(outcome.contacts).toEqual([{ contact: { ...engaged, lastEngagedAt: day(5) }, modified: false }]);
+    expect(outcome.contacts).toEqual([
+      { before: engaged, contact: { ...engaged, lastEngagedAt: day(5) }, modified: false },
+    ]);
+    expect(engaged.lastEngagedAt).toBeNull();
     expect(outcome.changes[0].fields).toEqual(['activity']);
   });
 

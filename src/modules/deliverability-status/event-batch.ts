@@ -37,6 +37,8 @@ export interface EventChange {
 }
 
 export interface ChangedContact {
+  /** The contact as given, and as the batch left it. */
+  before: ContactDeliverability;
   contact: ContactDeliverability;
   /**
    * The consent changed (an unsubscribe or complaint): the contact counts as modified, so integrations
@@ -72,12 +74,31 @@ export function describeEvent(event: DeliverabilityEvent, reason?: string): stri
 const isModification = (field: ChangedField) => field.endsWith('optin');
 
 function channelState(contact: ContactDeliverability, channel: EventChannel): ChannelState {
-  return { ...contact[channel], lastEngagedAt: contact.lastEngagedAt };
+  const c = contact[channel];
+  return {
+    optIn: c.optIn,
+    unsubscriptionDate: c.unsubscriptionDate,
+    unsubscriptionReason: c.unsubscriptionReason,
+    status: c.status,
+    statusDate: c.statusDate,
+    statusDetail: c.statusDetail,
+    softCount: c.softCount,
+    lastEngagedAt: contact.lastEngagedAt,
+  };
 }
 
-function store(contact: ContactDeliverability, channel: EventChannel, state: ChannelState): ContactDeliverability {
-  const { lastEngagedAt, ...stored } = state;
-  return { ...contact, [channel]: stored, lastEngagedAt };
+/** Writes `state` into `contact`, a copy this batch owns. */
+function store(contact: ContactDeliverability, channel: EventChannel, state: ChannelState): void {
+  contact[channel] = {
+    optIn: state.optIn,
+    unsubscriptionDate: state.unsubscriptionDate,
+    unsubscriptionReason: state.unsubscriptionReason,
+    status: state.status,
+    statusDate: state.statusDate,
+    statusDetail: state.statusDetail,
+    softCount: state.softCount,
+  };
+  contact.lastEngagedAt = state.lastEngagedAt;
 }
 
 /** Whether events already come oldest first, ties in the order sent (senders usually post them so). */
@@ -100,9 +121,9 @@ export function applyEventBatch(
   events: LocatedEvent[],
   settings: EventSettings,
 ): EventBatchOutcome {
-  const current = new Map(contacts);
+  // The contacts this batch changed, each copied once when first changed.
+  const current = new Map<number, ContactDeliverability>();
   const modified = new Set<number>();
-  const touched = new Set<number>();
   const outcome: EventBatchOutcome = { applied: [], ignored: [], contacts: [], changes: [] };
   const ordered = inOrder(events)
     ? events
@@ -110,12 +131,12 @@ export function applyEventBatch(
   for (const { index, contactIds, event } of ordered) {
     let applied = false;
     for (const contactId of contactIds) {
-      const contact = current.get(contactId);
+      const contact = current.get(contactId) ?? contacts.get(contactId);
       if (!contact) continue;
       const result = applyEvent(channelState(contact, event.channel), event, settings);
       if (result.outcome === 'ignored') continue;
-      current.set(contactId, store(contact, event.channel, result.state));
-      touched.add(contactId);
+      if (!current.has(contactId)) current.set(contactId, { ...contact });
+      store(current.get(contactId)!, event.channel, result.state);
       if (result.changes.some(isModification)) modified.add(contactId);
       if (result.changes.length > 0) {
         outcome.changes.push({
@@ -129,8 +150,8 @@ export function applyEventBatch(
     }
     (applied ? outcome.applied : outcome.ignored).push(index);
   }
-  for (const contactId of touched) {
-    outcome.contacts.push({ contact: current.get(contactId)!, modified: modified.has(contactId) });
+  for (const [contactId, contact] of current) {
+    outcome.contacts.push({ before: contacts.get(contactId)!, contact, modified: modified.has(contactId) });
   }
   return outcome;
 }

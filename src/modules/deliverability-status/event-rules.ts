@@ -2,6 +2,7 @@
  * How events from sending systems move a contact's deliverability status and consent on one channel
  * (SPEC §6). Pure: the caller loads the channel state, applies events in any order and saves the result.
  */
+import { sameValueOrInstant } from '../../common/dates';
 import { type Channel, decideStatus, isHardStatus, isOptedOut, type OptIn } from './status-rules';
 
 export type EventChannel = Channel;
@@ -211,15 +212,27 @@ const TRACKED: ReadonlyArray<[keyof ChannelState, ChannelField | 'activity']> = 
   ['lastEngagedAt', 'activity'],
 ];
 
-const sameValue = (a: unknown, b: unknown): boolean =>
-  a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
+/** The v4 keys of `TRACKED` on each channel, named once. */
+const TRACKED_KEYS: Record<EventChannel, ChangedField[]> = {
+  email: TRACKED.map(([, key]) => (key === 'activity' ? key : (`email${key}` as ChangedField))),
+  sms: TRACKED.map(([, key]) => (key === 'activity' ? key : (`mobile${key}` as ChangedField))),
+};
 
 function changedFields(channel: EventChannel, before: ChannelState, after: ChannelState): ChangedField[] {
-  const prefix = channel === 'email' ? 'email' : 'mobile';
-  return TRACKED.filter(([field]) => !sameValue(before[field], after[field])).map(([, key]) =>
-    key === 'activity' ? key : (`${prefix}${key}` as ChangedField),
-  );
+  const changed: ChangedField[] = [];
+  for (let i = 0; i < TRACKED.length; i++) {
+    const field = TRACKED[i][0];
+    if (!sameValueOrInstant(before[field], after[field])) changed.push(TRACKED_KEYS[channel][i]);
+  }
+  return changed;
 }
+
+const ignored = (state: ChannelState, reason: string): EventResult => ({
+  state: { ...state },
+  outcome: 'ignored',
+  reason,
+  changes: [],
+});
 
 const isOlder = (at: Date, than: Date | null): boolean => than != null && at.getTime() < than.getTime();
 
@@ -233,10 +246,9 @@ export function applyEvent(
   event: DeliverabilityEvent,
   settings: EventSettings = { softBounceLimit: DEFAULT_SOFT_BOUNCE_LIMIT },
 ): EventResult {
-  const ignore = (reason: string): EventResult => ({ state: { ...state }, outcome: 'ignored', reason, changes: [] });
   const { channel, at } = event;
-  if (!(at instanceof Date) || Number.isNaN(at.getTime())) return ignore('invalid event date');
-  if (!isKnownType(channel, event.type)) return ignore('unknown event type');
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) return ignored(state, 'invalid event date');
+  if (!isKnownType(channel, event.type)) return ignored(state, 'unknown event type');
   const detail = event.detail?.trim() || null;
   const effect = effectOf(event, detail);
   let next: ChannelState;
@@ -245,7 +257,7 @@ export function applyEvent(
   switch (effect.kind) {
     case 'engaged': {
       if (state.lastEngagedAt != null && at.getTime() <= state.lastEngagedAt.getTime()) {
-        return ignore('older than the last activity');
+        return ignored(state, 'older than the last activity');
       }
       next = { ...state, lastEngagedAt: at };
       const proves = !isOlder(at, state.statusDate) && !isHardStatus(channel, state.status);
@@ -256,7 +268,7 @@ export function applyEvent(
       break;
     }
     case 'status': {
-      if (isOlder(at, state.statusDate)) return ignore('older than the current status');
+      if (isOlder(at, state.statusDate)) return ignored(state, 'older than the current status');
       let status = effect.status;
       let softCount = state.softCount;
       note = effect.note;
@@ -268,13 +280,13 @@ export function applyEvent(
           note = `${softCount} soft bounces in a row (limit ${settings.softBounceLimit})`;
         }
       }
-      if (decideStatus(channel, state.status, status, false).refused) return ignore('hard status is kept');
+      if (decideStatus(channel, state.status, status, false).refused) return ignored(state, 'hard status is kept');
       next = { ...state, status, statusDate: at, statusDetail: detail ?? state.statusDetail, softCount };
       break;
     }
     case 'optout': {
-      if (isOlder(at, state.unsubscriptionDate)) return ignore('older than the current unsubscription');
-      if (isOptedOut(state.optIn)) return ignore('already unsubscribed');
+      if (isOlder(at, state.unsubscriptionDate)) return ignored(state, 'older than the current unsubscription');
+      if (isOptedOut(state.optIn)) return ignored(state, 'already unsubscribed');
       next = { ...state, optIn: 'no', unsubscriptionDate: at, unsubscriptionReason: effect.reason };
       break;
     }
