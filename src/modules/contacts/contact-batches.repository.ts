@@ -38,8 +38,8 @@ export interface ContactChange {
 }
 
 /** A contact's changed deliverability columns (of `DELIVERABILITY_COLUMNS`), its id, and whether it counts as modified. */
-/** A row of `lockFreeDeliverability`: a probed value, how many contacts hold it, and one of them when locked. */
-export type ProbedRow = Partial<ContactRow> & { probed_kind: 0 | 1 | 2; probed: string; holders: number };
+/** A row of `lockDeliverability`: a probed value, how many contacts hold it, and one of them when locked. */
+export type ProbedRow = Partial<ContactRow> & { probed_kind: 0 | 1 | 2; probed: string; holders?: number };
 
 export interface DeliverabilityWrite {
   id: number;
@@ -55,25 +55,12 @@ const quoted = (column: string) => `"${column}"`;
  * apart). Given thousands of values, `= ANY(…)` lets the planner scan the whole account instead, a second
  * per batch at a million contacts.
  */
-function probe(column: string, param: number, select: string, lock = false): string {
-  return `SELECT c.* FROM unnest($${param}::text[]) AS k(value)
+function probe(column: string, param: number, select: string, lock = false, outer = 'c.*'): string {
+  return `SELECT ${outer} FROM unnest($${param}::text[]) AS k(value)
     CROSS JOIN LATERAL (
       SELECT ${select} FROM contact WHERE account_id = $1 AND ${column} = k.value ${lock ? 'FOR UPDATE' : 'OFFSET 0'}
     ) c`;
 }
-
-/** The kinds of value a deliverability lookup names, with their column and their `probed_kind` number. */
-function probedKinds(lookup: DeliverabilityLookup) {
-  return (
-    [
-      ['unique_key', lookup.keys, 0],
-      ['email', lookup.emails, 1],
-      ['mobile', lookup.mobiles, 2],
-    ] as const
-  ).filter(([, values]) => values.length > 0);
-}
-
-const DELIVERABILITY_SELECT = `id, unique_key, email, mobile${DELIVERABILITY_COLUMNS.map(([name]) => `, ${quoted(name)}`).join('')}`;
 
 /** The rows of the contacts with the ids `idsQuery` returns, locked in id order so concurrent batches cannot deadlock. */
 function lockedInIdOrder(idsQuery: string, select: string): string {
@@ -254,32 +241,39 @@ export class ContactBatchesRepository {
 
   /**
    * The contacts holding any of these keys, emails or mobiles, with their deliverability, each locked as its
-   * value is probed. Values are probed in sorted order, kind after kind, so concurrent batches lock in the same
-   * order; batches naming contacts by different kinds can still deadlock, and the caller retries. A contact
-   * named by two values comes twice.
+   * value is probed; each row names the value probed (`probed_kind`: 0 key, 1 email, 2 mobile; `probed`), so
+   * a contact named by two values comes twice.
+   * - `wait`: values are probed in sorted order, kind after kind, so concurrent batches lock in the same order;
+   *   batches naming contacts by different kinds can still deadlock, and the caller retries.
+   * - `skip-busy`: never waits; a contact another transaction holds is left out. Each row also says how many
+   *   contacts hold its value (`holders`), so the caller tells a value whose contacts are all locked here from
+   *   one some of whose contacts are busy elsewhere. A value nobody holds comes once, without contact columns.
    */
-  lockDeliverability(em: EntityManager, accountId: string, lookup: DeliverabilityLookup): Promise<ContactRow[]> {
-    const lookups = probedKinds(lookup);
-    if (lookups.length === 0) return Promise.resolve([]);
-    return em.query(
-      lookups.map(([column], i) => probe(column, i + 2, DELIVERABILITY_SELECT, true)).join(' UNION ALL '),
-      [accountId, ...lookups.map(([, values]) => [...values].sort())],
-    );
-  }
-
-  /**
-   * Like `lockDeliverability`, but never waits: a contact another transaction holds is left out. Each row also
-   * names the value probed (`probed_kind`: 0 key, 1 email, 2 mobile; `probed`) and how many contacts hold it
-   * (`holders`), so the caller tells a value whose contacts are all locked here from one some of whose contacts
-   * are busy elsewhere. A value no contact holds comes once, with `holders` 0 and no contact columns.
-   */
-  async lockFreeDeliverability(
+  async lockDeliverability(
     em: EntityManager,
     accountId: string,
     lookup: DeliverabilityLookup,
+    locking: 'wait' | 'skip-busy',
   ): Promise<ProbedRow[]> {
-    const lookups = probedKinds(lookup);
+    const lookups = (
+      [
+        ['unique_key', lookup.keys, 0],
+        ['email', lookup.emails, 1],
+        ['mobile', lookup.mobiles, 2],
+      ] as const
+    ).filter(([, values]) => values.length > 0);
     if (lookups.length === 0) return [];
+    const select = `id${DELIVERABILITY_COLUMNS.map(([name]) => `, ${quoted(name)}`).join('')}`;
+    if (locking === 'wait') {
+      return em.query(
+        lookups
+          .map(([column, , kind], i) =>
+            probe(column, i + 2, select, true, `${kind} AS probed_kind, k.value AS probed, c.*`),
+          )
+          .join(' UNION ALL '),
+        [accountId, ...lookups.map(([, values]) => [...values].sort())],
+      );
+    }
     // Ten thousand index probes are estimated above the JIT threshold; compiling them costs more than it saves.
     await em.query('SET LOCAL jit = off');
     return em.query(
@@ -291,8 +285,7 @@ export class ContactBatchesRepository {
               SELECT count(*)::int AS holders FROM contact WHERE account_id = $1 AND ${column} = k.value
             ) n
             LEFT JOIN LATERAL (
-              SELECT ${DELIVERABILITY_SELECT} FROM contact
-              WHERE account_id = $1 AND ${column} = k.value FOR UPDATE SKIP LOCKED
+              SELECT ${select} FROM contact WHERE account_id = $1 AND ${column} = k.value FOR UPDATE SKIP LOCKED
             ) c ON true`,
         )
         .join(' UNION ALL '),

@@ -4,14 +4,15 @@ import type { AccountContext } from '../../common/auth.decorators';
 import type { ContactRow } from './contact-attributes';
 import { applyConsentRules, CHANNEL_COLUMNS } from './contact-consent';
 import type { ChangedContact, ContactDeliverability, EventChange } from '../deliverability-status/event-batch';
-import {
-  ContactBatchesRepository,
-  type ContactChange,
-  type NewContact,
-  type ProbedRow,
-} from './contact-batches.repository';
+import { ContactBatchesRepository, type ContactChange, type NewContact } from './contact-batches.repository';
 import { changedFieldNames } from './contact-history';
-import { changedDeliverabilityColumns, type DeliverabilityLookup, readDeliverability } from './contact-deliverability';
+import {
+  changedDeliverabilityColumns,
+  type DeliverabilityLookup,
+  LOOKUP_KINDS,
+  lookupKey,
+  readDeliverability,
+} from './contact-deliverability';
 import { ContactsRepository, type HistoryEntry, type SuppressionRow } from './contacts.repository';
 import { GroupsRepository } from './groups.repository';
 import {
@@ -32,23 +33,14 @@ export class ContactsChangedMeanwhile extends Error {
   }
 }
 
-/** A contact an event names, with the addresses that identify it. */
-export interface LocatedContact {
-  uniqueKey: string | null;
-  email: string | null;
-  mobile: string | null;
-  deliverability: ContactDeliverability;
-}
-
-/** Each contact of these rows once, as events see it. */
-function locatedOnce(rows: ContactRow[]): LocatedContact[] {
-  const once = new Map(rows.map((row) => [row.id, row]));
-  return [...once.values()].map((row) => ({
-    uniqueKey: row.unique_key,
-    email: (row.email as string | null) ?? null,
-    mobile: (row.mobile as string | null) ?? null,
-    deliverability: readDeliverability(row),
-  }));
+/** The contacts a batch of events names, locked for the rest of the transaction. */
+export interface LockedDeliverability {
+  /** Each contact locked, once. */
+  contacts: ContactDeliverability[];
+  /** The ids of the contacts locked for each value named (by `lookupKey`). */
+  idsOf: Map<string, number[]>;
+  /** The values some of whose contacts another transaction holds (by `lookupKey`; `skip-busy` only). */
+  busy: Set<string>;
 }
 
 /** One contact a file brings, already read and validated. */
@@ -206,38 +198,36 @@ export class ContactBatchesService {
     return { results, keptOptOut, repeated };
   }
 
-  /** The contacts that events name by key, email or mobile, locked for the rest of the transaction. */
+  /**
+   * The contacts that events name by key, email or mobile, locked for the rest of the transaction. With
+   * `skip-busy`, contacts another transaction holds are left out and the values naming them come back as busy
+   * (a value no contact holds is not busy: it names nobody).
+   */
   async lockDeliverability(
     em: EntityManager,
     accountId: string,
     lookup: DeliverabilityLookup,
-  ): Promise<LocatedContact[]> {
-    return locatedOnce(await this.batches.lockDeliverability(em, accountId, lookup));
-  }
-
-  /**
-   * The contacts that events name, locked without waiting: those another transaction holds are left out, and
-   * the values naming them come back as `busy` (a value no contact holds is not busy: it names nobody).
-   */
-  async lockFreeDeliverability(
-    em: EntityManager,
-    accountId: string,
-    lookup: DeliverabilityLookup,
-  ): Promise<{ contacts: LocatedContact[]; busy: DeliverabilityLookup }> {
-    const rows = await this.batches.lockFreeDeliverability(em, accountId, lookup);
-    const probed = new Map<string, { row: ProbedRow; locked: number }>();
+    locking: 'wait' | 'skip-busy',
+  ): Promise<LockedDeliverability> {
+    const rows = await this.batches.lockDeliverability(em, accountId, lookup, locking);
+    const contacts = new Map<number, ContactDeliverability>();
+    const idsOf = new Map<string, number[]>();
+    const busy = new Set<string>();
     for (const row of rows) {
-      const key = `${row.probed_kind}:${row.probed}`;
-      const value = probed.get(key) ?? { row, locked: 0 };
-      if (row.id != null) value.locked++;
-      probed.set(key, value);
+      const key = lookupKey(LOOKUP_KINDS[row.probed_kind], row.probed);
+      const ids = idsOf.get(key) ?? [];
+      if (row.id != null) {
+        const id = Number(row.id);
+        if (!contacts.has(id)) contacts.set(id, readDeliverability(row));
+        ids.push(id);
+      }
+      idsOf.set(key, ids);
     }
-    const busy: DeliverabilityLookup = { keys: [], emails: [], mobiles: [] };
-    const busyOfKind = [busy.keys, busy.emails, busy.mobiles];
-    for (const { row, locked } of probed.values()) {
-      if (locked < row.holders) busyOfKind[row.probed_kind].push(row.probed);
+    for (const row of rows) {
+      const key = lookupKey(LOOKUP_KINDS[row.probed_kind], row.probed);
+      if (row.holders !== undefined && idsOf.get(key)!.length < row.holders) busy.add(key);
     }
-    return { contacts: locatedOnce(rows.filter((row): row is ContactRow & ProbedRow => row.id != null)), busy };
+    return { contacts: [...contacts.values()], idsOf, busy };
   }
 
   /** Saves what events changed, each change recorded in the contact's history with the event's own time. */

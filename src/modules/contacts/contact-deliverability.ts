@@ -11,6 +11,13 @@ export interface DeliverabilityLookup {
   mobiles: string[];
 }
 
+/** The kinds of value a lookup holds, in the order of its fields. */
+export const LOOKUP_KINDS = ['contactKey', 'email', 'mobile'] as const;
+export type LookupKind = (typeof LOOKUP_KINDS)[number];
+
+/** One value of a lookup, named with its kind. */
+export const lookupKey = (kind: LookupKind, value: string): string => `${kind}:${value}`;
+
 /** The fields of a stored channel, each named like the `CHANNEL_COLUMNS` entry giving its column. */
 const CHANNEL_FIELDS = [
   'optIn',

@@ -5,8 +5,8 @@ import { BadRequest, PayloadTooLarge } from '../../common/errors';
 import { PeriodicTask } from '../../common/periodic-task';
 import type { CarnetConfig } from '../../config/configuration';
 import { CARNET_CONFIG } from '../../database/database.module';
-import { ContactBatchesService, type LocatedContact } from '../contacts/contact-batches.service';
-import type { DeliverabilityLookup } from '../contacts/contact-deliverability';
+import { ContactBatchesService } from '../contacts/contact-batches.service';
+import { type DeliverabilityLookup, lookupKey } from '../contacts/contact-deliverability';
 import { DeliverabilityEventsRepository } from './deliverability-events.repository';
 import { EventBatchResultDto, EventErrorDto } from './dto/event.dto';
 import { applyEventBatch, type ContactDeliverability, holdBack, type LocatedEvent } from './event-batch';
@@ -14,41 +14,6 @@ import { type EventContactKey, readEventItems, type ReadEvent } from './event-it
 
 export const EVENT_BATCH_LIMIT = 10_000;
 const DEADLOCK_ATTEMPTS = 3;
-
-/** Which located contacts each kind of key names. */
-class ContactIndex {
-  private readonly byKind: Record<EventContactKey['kind'], Map<string, number[]>> = {
-    contactKey: new Map(),
-    email: new Map(),
-    mobile: new Map(),
-  };
-
-  /** Indexes `contacts` by the kinds of key the batch names (`lookup`), and only those. */
-  constructor(contacts: LocatedContact[], lookup: DeliverabilityLookup) {
-    const kinds = {
-      contactKey: lookup.keys.length > 0,
-      email: lookup.emails.length > 0,
-      mobile: lookup.mobiles.length > 0,
-    };
-    for (const contact of contacts) {
-      const id = contact.deliverability.id;
-      if (kinds.contactKey) this.add('contactKey', contact.uniqueKey, id);
-      if (kinds.email) this.add('email', contact.email, id);
-      if (kinds.mobile) this.add('mobile', contact.mobile, id);
-    }
-  }
-
-  private add(kind: EventContactKey['kind'], value: string | null, id: number): void {
-    if (value === null) return;
-    const ids = this.byKind[kind].get(value);
-    if (ids) ids.push(id);
-    else this.byKind[kind].set(value, [id]);
-  }
-
-  idsOf(key: EventContactKey): number[] {
-    return this.byKind[key.kind].get(key.value) ?? [];
-  }
-}
 
 function lookupOf(events: ReadEvent[]): DeliverabilityLookup {
   const values: Record<EventContactKey['kind'], Set<string>> = {
@@ -58,17 +23,6 @@ function lookupOf(events: ReadEvent[]): DeliverabilityLookup {
   };
   for (const { key } of events) values[key.kind].add(key.value);
   return { keys: [...values.contactKey], emails: [...values.email], mobiles: [...values.mobile] };
-}
-
-const keyOf = (key: EventContactKey) => `${key.kind}:${key.value}`;
-
-/** The values of a lookup as `keyOf` writes them. */
-function lookupKeys(lookup: DeliverabilityLookup): Set<string> {
-  return new Set([
-    ...lookup.keys.map((value) => keyOf({ kind: 'contactKey', value })),
-    ...lookup.emails.map((value) => keyOf({ kind: 'email', value })),
-    ...lookup.mobiles.map((value) => keyOf({ kind: 'mobile', value })),
-  ]);
 }
 
 const describeKey = (key: EventContactKey) =>
@@ -133,18 +87,13 @@ export class DeliverabilityEventsService implements OnApplicationBootstrap, OnAp
     events: ReadEvent[],
     locking: 'skip-busy' | 'wait',
   ): Promise<{ applied: number; unknown: EventErrorDto[]; later: ReadEvent[] }> {
-    const lookup = lookupOf(events);
-    const { contacts, busy } =
-      locking === 'wait'
-        ? { contacts: await this.contacts.lockDeliverability(em, account.id, lookup), busy: undefined }
-        : await this.contacts.lockFreeDeliverability(em, account.id, lookup);
-    const index = new ContactIndex(contacts, lookup);
-    const busyKeys = busy ? lookupKeys(busy) : new Set<string>();
+    const { contacts, idsOf, busy } = await this.contacts.lockDeliverability(em, account.id, lookupOf(events), locking);
     const unknown: EventErrorDto[] = [];
     const located: (ReadEvent & LocatedEvent & { busy: boolean })[] = [];
     for (const event of events) {
-      const contactIds = index.idsOf(event.key);
-      const isBusy = busyKeys.size > 0 && busyKeys.has(keyOf(event.key));
+      const key = lookupKey(event.key.kind, event.key.value);
+      const contactIds = idsOf.get(key) ?? [];
+      const isBusy = busy.has(key);
       if (contactIds.length > 0 || isBusy) located.push({ ...event, contactIds, busy: isBusy });
       else {
         unknown.push({
@@ -162,7 +111,7 @@ export class DeliverabilityEventsService implements OnApplicationBootstrap, OnAp
       now.map((e) => e.eventId),
     );
     const fresh = now.filter((e) => taken.has(e.eventId));
-    const states = new Map<number, ContactDeliverability>(contacts.map((c) => [c.deliverability.id, c.deliverability]));
+    const states = new Map<number, ContactDeliverability>(contacts.map((c) => [c.id, c]));
     const outcome = applyEventBatch(states, fresh, { softBounceLimit: account.softBounceLimit });
     await this.contacts.saveDeliverability(em, account.id, outcome.contacts, outcome.changes);
     return { applied: outcome.applied.length, unknown, later };
