@@ -37,10 +37,10 @@ export interface ContactChange {
   fields: Record<string, unknown>;
 }
 
-/** A contact's changed deliverability columns (of `DELIVERABILITY_COLUMNS`), its id, and whether it counts as modified. */
 /** A row of `lockDeliverability`: a probed value, how many contacts hold it, and one of them when locked. */
 export type ProbedRow = Partial<ContactRow> & { probed_kind: 0 | 1 | 2; probed: string; holders?: number };
 
+/** A contact's changed deliverability columns (of `DELIVERABILITY_COLUMNS`), its id, and whether it counts as modified. */
 export interface DeliverabilityWrite {
   id: number;
   modified: boolean;

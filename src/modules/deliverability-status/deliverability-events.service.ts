@@ -29,8 +29,9 @@ const describeKey = (key: EventContactKey) =>
   key.kind === 'contactKey' ? `"${key.value}"` : `${key.kind} "${key.value}"`;
 
 /**
- * Takes events from sending systems (SPEC §6): one transaction per batch that locks the contacts named, takes
- * the event ids (a replay finds them taken), applies the events oldest first and saves what changed.
+ * Takes events from sending systems (SPEC §6). A batch runs in one transaction (`applyEvents`) for the contacts
+ * no other transaction holds, and in a second one, which waits, for those held elsewhere and the contacts
+ * sharing events with them: concurrent batches only wait for the contacts they share.
  */
 @Injectable()
 export class DeliverabilityEventsService implements OnApplicationBootstrap, OnApplicationShutdown {
