@@ -108,6 +108,15 @@ describe('readDelimitedRows and inspectDelimitedFile', () => {
     ]);
   });
 
+  it('count lines ended by a carriage return alone (classic Mac exports), blank ones included', async () => {
+    const path = files.write('mac.csv', 'email;note\ra@b.fr;"two\rlines"\r\rc@d.fr;one\r');
+    expect(await rowsOf(path)).toEqual([
+      { line: 1, cells: ['email', 'note'] },
+      { line: 2, cells: ['a@b.fr', 'two\rlines'] },
+      { line: 5, cells: ['c@d.fr', 'one'] },
+    ]);
+  });
+
   it('keep cells as parsed: trailing separators give empty cells, rows may be shorter or longer', async () => {
     const path = files.write('ragged.csv', 'email,name,\na@b.fr,Ann,,\nc@d.fr\n');
     const rows = await rowsOf(path);
