@@ -1,6 +1,14 @@
 import { checkEmail, isCommonDomain, isDisposableDomain, suggestDomainFix } from './email-domains';
 
 describe('suggestDomainFix', () => {
+  it('answers the same for a domain judged before, also after many other domains were judged', () => {
+    expect(suggestDomainFix('gmial.com')).toBe('gmail.com');
+    expect(suggestDomainFix(' GMIAL.com')).toBe('gmail.com');
+    for (let i = 0; i < 10_050; i++) expect(suggestDomainFix(`a-long-company-name-${i}.example.fr`)).toBeUndefined();
+    expect(suggestDomainFix('gmial.com')).toBe('gmail.com');
+    expect(suggestDomainFix('acme-industries.fr')).toBeUndefined();
+  });
+
   it.each([
     ['gmial.com', 'gmail.com'],
     ['gmal.com', 'gmail.com'],

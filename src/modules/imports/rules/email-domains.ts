@@ -172,15 +172,24 @@ function isSlipOf(domain: string, candidate: string, distance: number): boolean 
   return false;
 }
 
+/** The most edits `isSlipOf` accepts. */
+const MAX_SLIP_EDITS = 2;
+
 function nearestCommonDomain(domain: string): string | undefined {
   let best: { domain: string; distance: number } | undefined;
   for (const candidate of COMMON_DOMAINS) {
+    // The distance is at least the difference in length: most candidates need no computing.
+    if (Math.abs(domain.length - candidate.length) > MAX_SLIP_EDITS) continue;
     const distance = editDistance(domain, candidate);
     if ((!best || distance < best.distance) && isSlipOf(domain, candidate, distance))
       best = { domain: candidate, distance };
   }
   return best?.domain;
 }
+
+/** Domains already judged, with their suggestion (bounded: a file of all-different domains starts it over). */
+const suggestions = new Map<string, string | undefined>();
+const SUGGESTIONS_KEPT = 10_000;
 
 /**
  * The domain a user most likely meant when `domain` looks like a typo of a common mailbox domain
@@ -190,6 +199,15 @@ function nearestCommonDomain(domain: string): string | undefined {
  */
 export function suggestDomainFix(domain: string): string | undefined {
   const typed = clean(domain);
+  if (suggestions.has(typed)) return suggestions.get(typed);
+  // A file repeats its domains (a company's own on every row): each is judged once per thread.
+  if (suggestions.size >= SUGGESTIONS_KEPT) suggestions.clear();
+  const suggestion = suggestFix(typed);
+  suggestions.set(typed, suggestion);
+  return suggestion;
+}
+
+function suggestFix(typed: string): string | undefined {
   if (COMMON.has(typed) || DISPOSABLE.has(typed)) return undefined;
   const tldFixed = fixTld(typed);
   if (COMMON.has(tldFixed)) return tldFixed;
