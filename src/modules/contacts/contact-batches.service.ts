@@ -212,7 +212,7 @@ export class ContactBatchesService {
     const rows = await this.batches.lockDeliverability(em, accountId, lookup, locking);
     const contacts = new Map<number, ContactDeliverability>();
     const idsOf = new Map<string, number[]>();
-    const busy = new Set<string>();
+    const holders = new Map<string, number>();
     for (const row of rows) {
       const key = lookupKey(LOOKUP_KINDS[row.probed_kind], row.probed);
       const ids = idsOf.get(key) ?? [];
@@ -222,11 +222,9 @@ export class ContactBatchesService {
         ids.push(id);
       }
       idsOf.set(key, ids);
+      if (row.holders !== undefined) holders.set(key, row.holders);
     }
-    for (const row of rows) {
-      const key = lookupKey(LOOKUP_KINDS[row.probed_kind], row.probed);
-      if (row.holders !== undefined && idsOf.get(key)!.length < row.holders) busy.add(key);
-    }
+    const busy = new Set([...holders].filter(([key, count]) => idsOf.get(key)!.length < count).map(([key]) => key));
     return { contacts: [...contacts.values()], idsOf, busy };
   }
 
