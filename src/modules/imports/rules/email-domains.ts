@@ -159,6 +159,9 @@ function fixTld(domain: string): string {
   return fixed ? `${domain.slice(0, dot)}.${fixed}` : domain;
 }
 
+/** The most edits a slip may take (in a name of 7 letters or more). */
+const MAX_SLIP_EDITS = 2;
+
 /**
  * Whether `domain` is one slip away from the common `candidate`. An edit in the ending may not
  * swap one two-letter country code for another (hotmail.be is real); an edit in the name needs
@@ -168,12 +171,10 @@ function isSlipOf(domain: string, candidate: string, distance: number): boolean 
   const [name, suffix] = splitAtFirstDot(domain);
   const [candidateName, candidateSuffix] = splitAtFirstDot(candidate);
   if (name === candidateName) return distance === 1 && !(suffix.length === 2 && candidateSuffix.length === 2);
-  if (suffix === candidateSuffix) return candidateName.length >= 4 && distance <= (candidateName.length >= 7 ? 2 : 1);
+  if (suffix === candidateSuffix)
+    return candidateName.length >= 4 && distance <= (candidateName.length >= 7 ? MAX_SLIP_EDITS : 1);
   return false;
 }
-
-/** The most edits `isSlipOf` accepts. */
-const MAX_SLIP_EDITS = 2;
 
 function nearestCommonDomain(domain: string): string | undefined {
   let best: { domain: string; distance: number } | undefined;
