@@ -3,8 +3,10 @@
  * DATABASE_URL. Generates (once) a deterministic 1,000,000-row, 10-column semicolon CSV and a 100,000-row
  * workbook in bench-data/, then: (a) COPY into a bare table with a unique index on lower(email); (b) the
  * same file through POST /contacts/import/add on a service started as a child process, until done; (c) the
- * same file again (all updates); (d) the workbook. Prints times, rows/s, ratios and the service's peak RSS.
- * Environment: BENCH_ROWS (default 1000000), BENCH_XLSX_ROWS (default 100000), BENCH_NODE_ARGS (extra node
+ * same file again (all updates); (d) the workbook; (e) the two parsing libraries an import cannot skip, alone on
+ * one thread: the file through the CSV reader (csv-parse), and its mobile and phone cells through `readPhone`
+ * (libphonenumber-js). Prints times, rows/s, ratios and the service's peak RSS.
+ * Environment: BENCH_ROWS (default 1000000), BENCH_XLSX_ROWS (default 100000; 0 skips (d)), BENCH_NODE_ARGS (extra node
  * flags for the service, e.g. `--cpu-prof`).
  */
 import { createReadStream, createWriteStream, existsSync, mkdirSync, openAsBlob, statSync } from 'node:fs';
@@ -13,6 +15,8 @@ import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import * as XLSX from 'xlsx';
+import { readPhone } from '../common/phone';
+import { readDelimitedRows } from '../modules/imports/reading/delimited-reader';
 import { createAccount, peakRss, random, ROOT, startService } from './bench-service';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -109,6 +113,29 @@ async function copyFloor(url: string, csv: string): Promise<number> {
   }
 }
 
+/**
+ * Seconds to read the file with the import's CSV reader, then to read it again passing its mobile and phone
+ * cells through `readPhone` as the import does; the difference is libphonenumber-js's share.
+ */
+async function libraryFloor(csv: string): Promise<{ reading: number; phones: number; cells: number }> {
+  const mobile = MATCHINGS.indexOf('mobile');
+  const phone = MATCHINGS.indexOf('phone');
+  let started = performance.now();
+  let rows = 0;
+  for await (const row of readDelimitedRows(csv)) rows += row.cells.length > 0 ? 1 : 0;
+  if (rows !== ROWS + 1) throw new Error(`read ${rows} records, expected ${ROWS + 1}`);
+  const reading = (performance.now() - started) / 1000;
+  let cells = 0;
+  started = performance.now();
+  for await (const row of readDelimitedRows(csv)) {
+    if (row.line === 1) continue;
+    readPhone(row.cells[mobile], 'FR');
+    readPhone(row.cells[phone], 'FR', { lineType: false });
+    cells += 2;
+  }
+  return { reading, phones: (performance.now() - started) / 1000 - reading, cells };
+}
+
 async function importFile(
   base: string,
   auth: string,
@@ -147,7 +174,7 @@ async function main(): Promise<void> {
   const csv = join(DATA, `contacts-${ROWS}.csv`);
   const workbook = join(DATA, `contacts-${XLSX_ROWS}.xlsx`);
   await generateCsv(csv);
-  generateWorkbook(workbook);
+  if (XLSX_ROWS > 0) generateWorkbook(workbook);
   console.log(`file: ${csv} (${ROWS} rows, ${(statSync(csv).size / 1e6).toFixed(1)} MB)`);
 
   const floor = await copyFloor(url, csv);
@@ -171,14 +198,24 @@ async function main(): Promise<void> {
         `LineUpdate ${String(again.body.LineUpdate)}`,
     );
     console.log(`    service peak RSS so far: ${peakRss(child.pid!).toFixed(0)} MB`);
-    const sheet = await importFile(base, auth, workbook, 'contacts.xlsx');
-    console.log(
-      `(d) ${XLSX_ROWS}-row XLSX import: ${sheet.seconds.toFixed(1)} s, ${Math.round(XLSX_ROWS / sheet.seconds)} rows/s; ${JSON.stringify(sheet.body)}`,
-    );
+    if (XLSX_ROWS > 0) {
+      const sheet = await importFile(base, auth, workbook, 'contacts.xlsx');
+      console.log(
+        `(d) ${XLSX_ROWS}-row XLSX import: ${sheet.seconds.toFixed(1)} s, ${Math.round(XLSX_ROWS / sheet.seconds)} rows/s; ${JSON.stringify(sheet.body)}`,
+      );
+    }
     console.log(`service peak RSS over the whole run: ${peakRss(child.pid!).toFixed(0)} MB`);
   } finally {
     child.kill('SIGTERM');
   }
+  const libraries = await libraryFloor(csv);
+  const cpu = libraries.reading + libraries.phones;
+  console.log(
+    `(e) the parsing libraries alone, one thread: csv-parse reading ${libraries.reading.toFixed(1)} s, ` +
+      `libphonenumber-js for ${libraries.cells} phone cells ${libraries.phones.toFixed(1)} s; ` +
+      `${cpu.toFixed(1)} s of CPU = ${(cpu / floor).toFixed(2)} × (a), ${(cpu / 2 / floor).toFixed(2)} × (a) ` +
+      `if spread over two cores, before any other check or write`,
+  );
 }
 
 void main();
