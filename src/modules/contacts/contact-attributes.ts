@@ -190,6 +190,28 @@ export type ContactRow = Record<string, unknown> & {
   fields: Record<string, unknown>;
 };
 
+/** Whether a stored value and a written one are the same: dates by the instant they name, lists by content. */
+function sameStoredValue(stored: unknown, written: unknown): boolean {
+  if (stored instanceof Date || written instanceof Date) {
+    const time = (v: unknown) => (v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : NaN);
+    return time(stored) === time(written);
+  }
+  if (typeof stored === 'object' && stored !== null) return JSON.stringify(stored) === JSON.stringify(written);
+  return (stored ?? null) === (written ?? null);
+}
+
+/** The built-in columns and custom values of a write that differ from what `existing` stores. */
+export function changedValues(
+  existing: ContactRow,
+  columns: Record<string, unknown>,
+  fields: Record<string, unknown>,
+): { columns: Record<string, unknown>; fields: Record<string, unknown> } {
+  return {
+    columns: Object.fromEntries(Object.entries(columns).filter(([c, v]) => !sameStoredValue(existing[c], v))),
+    fields: Object.fromEntries(Object.entries(fields).filter(([id, v]) => !sameStoredValue(existing.fields[id], v))),
+  };
+}
+
 export interface ContactAttribute {
   /** The custom field id; null for a built-in field. */
   id: number | null;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { AccountContext } from '../../common/auth.decorators';
-import type { ContactRow } from './contact-attributes';
+import { changedValues, type ContactRow } from './contact-attributes';
 import { applyConsentRules, CHANNEL_COLUMNS } from './contact-consent';
 import type { ChangedContact, ContactDeliverability, EventChange } from '../deliverability-status/event-batch';
 import { ContactBatchesRepository, type ContactChange, type NewContact } from './contact-batches.repository';
@@ -69,15 +69,6 @@ export interface BatchOutcome {
   repeated: boolean[];
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a instanceof Date || b instanceof Date) {
-    const time = (v: unknown) => (v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : NaN);
-    return time(a) === time(b);
-  }
-  if (typeof a === 'object' && a !== null) return JSON.stringify(a) === JSON.stringify(b);
-  return (a ?? null) === (b ?? null);
-}
-
 /** The stored columns a batch needs: those the file writes, and those the consent rules read. */
 function comparedColumns(incoming: IncomingContact[]): string[] {
   const names = new Set(
@@ -93,14 +84,6 @@ function comparedColumns(incoming: IncomingContact[]): string[] {
   );
   for (const contact of incoming) for (const name of Object.keys(contact.columns)) names.add(name);
   return [...names];
-}
-
-function changesOf(existing: ContactRow, columns: Record<string, unknown>, fields: Record<string, unknown>) {
-  const changedColumns = Object.fromEntries(Object.entries(columns).filter(([c, v]) => !sameValue(existing[c], v)));
-  const changedFields = Object.fromEntries(
-    Object.entries(fields).filter(([id, v]) => !sameValue(existing.fields[id], v)),
-  );
-  return { columns: changedColumns, fields: changedFields };
 }
 
 /**
@@ -172,7 +155,7 @@ export class ContactBatchesService {
         now: options.now,
       });
       if (refusals.length > 0 || inherited.refusals.length > 0) keptOptOut++;
-      const change = changesOf(row, columns, contact.fields);
+      const change = changedValues(row, columns, contact.fields);
       if (Object.keys(change.columns).length === 0 && Object.keys(change.fields).length === 0) {
         results[index] = 'unchanged';
         return;

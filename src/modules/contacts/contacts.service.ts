@@ -11,7 +11,7 @@ import { readPhone } from '../../common/phone';
 import { BUILTIN_FIELDS } from '../fields/builtin-fields';
 import { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
-import { ContactRow, readAttributes, toContactData } from './contact-attributes';
+import { changedValues, ContactRow, readAttributes, toContactData } from './contact-attributes';
 import { changedFieldNames, toContactLog } from './contact-history';
 import { applyConsentRules } from './contact-consent';
 import { ContactsRepository } from './contacts.repository';
@@ -48,14 +48,6 @@ const API: ChangeSource = { source: 'api' };
 const PERSONAL_COLUMNS = BUILTIN_FIELDS.filter(
   (f) => !f.readOnly && !['emailoptin', 'mobileoptin', 'emailstatus', 'mobilestatus', 'type', 'source'].includes(f.key),
 ).map((f) => f.column);
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a instanceof Date || b instanceof Date) {
-    return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
-  }
-  if (typeof a === 'object' && a !== null) return JSON.stringify(a) === JSON.stringify(b);
-  return (a ?? null) === (b ?? null);
-}
 
 @Injectable()
 export class ContactsService {
@@ -185,10 +177,7 @@ export class ContactsService {
     const consent = applyConsentRules(existing, inherited.requested, { force, isNew: false, now });
     const { columns } = consent;
     const refusals = [...inherited.refusals, ...consent.refusals];
-    const changedColumns = Object.fromEntries(Object.entries(columns).filter(([c, v]) => !sameValue(existing[c], v)));
-    const changedFields = Object.fromEntries(
-      Object.entries(patch.fields).filter(([id, v]) => !sameValue(existing.fields[id], v)),
-    );
+    const { columns: changedColumns, fields: changedFields } = changedValues(existing, columns, patch.fields);
     if (Object.keys(changedColumns).length === 0 && Object.keys(changedFields).length === 0) {
       return { id: existing.id, contactKey: key, status: 'unchanged', warnings: refusals };
     }
