@@ -61,8 +61,18 @@ export async function openTable(
   };
 }
 
-/** The table an import's settings describe in a file: its encoding, separator, sheet and first line. */
-export function openImportTable(path: string, fileName: string, settings: ImportSettings): Promise<FileTable> {
+/**
+ * The table an import's settings describe in a file: its encoding, separator, sheet and first line. `head`: only
+ * the header and the first data row will be read (checking a request), so a workbook is not parsed further.
+ */
+export function openImportTable(
+  path: string,
+  fileName: string,
+  settings: ImportSettings,
+  reading: 'all' | 'head' = 'all',
+): Promise<FileTable> {
   const file = openImportFile(path, fileName, readingOptions(settings));
-  return openTable(file.rows(settings.sheet), settings.firstLine, settings.firstLineAsHeader);
+  // The records before `firstLine`, the header, the first data row.
+  const head = reading === 'head' ? settings.firstLine + 1 : undefined;
+  return openTable(file.rows(settings.sheet, head), settings.firstLine, settings.firstLineAsHeader);
 }

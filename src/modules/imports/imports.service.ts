@@ -129,7 +129,7 @@ export class ImportsService {
       constants: [],
       keyColumn: form.keyColumn ?? 1,
     };
-    const table = await openImportTable(upload.path, upload.originalname, settings);
+    const table = await openImportTable(upload.path, upload.originalname, settings, 'head');
     await table.close();
     if (!table.firstRow) throw importErrors.noDataRow();
     if (settings.keyColumn! > Math.max(table.rawWidth, table.width)) {
@@ -189,7 +189,7 @@ export class ImportsService {
 
   /** Reads the header and the first data row and checks the matchings against them (SPEC §10). */
   async checkMatchings(account: AccountContext, settings: ImportSettings, upload: UploadedFile): Promise<string[]> {
-    const table = await openImportTable(upload.path, upload.originalname, settings);
+    const table = await openImportTable(upload.path, upload.originalname, settings, 'head');
     await table.close();
     verifyMatchings(table, settings.matchings, settings.constants, await this.fields.catalogue(account.id), account);
     return table.headers;

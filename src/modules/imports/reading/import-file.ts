@@ -30,9 +30,10 @@ export interface ImportFile {
   inspect(): Promise<ImportFileInspection>;
   /**
    * The non-blank rows, header included. CSV/TXT rows are streamed (`sheet` is ignored); workbook rows come from
-   * one sheet (by default the first visible one with data).
+   * one sheet (by default the first visible one with data). `head`: the caller reads no further than that many
+   * rows, so a workbook is parsed only that far (a CSV/TXT file is streamed anyway).
    */
-  rows(sheet?: string): AsyncIterable<FileRow>;
+  rows(sheet?: string, head?: number): AsyncIterable<FileRow>;
 }
 
 /** An uploaded contact file (stored at `path`, uploaded as `originalName`), read by the reader its extension calls for. */
@@ -48,8 +49,8 @@ export function openImportFile(path: string, originalName: string, options: Impo
   return {
     kind,
     inspect: async () => ({ kind, ...(await listSheets(path, options.workbookLimits)) }),
-    rows: async function* (sheet?: string) {
-      yield* (await readSheetRows(path, sheet, options.workbookLimits)).rows;
+    rows: async function* (sheet?: string, head?: number) {
+      yield* (await readSheetRows(path, sheet, options.workbookLimits, head)).rows;
     },
   };
 }

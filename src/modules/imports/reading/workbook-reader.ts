@@ -31,14 +31,15 @@ export async function listSheets(path: string, limits?: Partial<WorkbookLimits>)
 
 /**
  * The non-blank rows of one sheet (`line`: the spreadsheet row number). Without a sheet name: the first visible
- * sheet with data.
+ * sheet with data. With `head`, only the first rows, at least that many (all when the sheet has fewer).
  */
 export async function readSheetRows(
   path: string,
   sheet: string | undefined,
   limits?: Partial<WorkbookLimits>,
+  head?: number,
 ): Promise<{ sheet: string; rows: FileRow[] }> {
-  const reply = await readWorkbook({ path, firstRows: 0, want: 'rows', sheet: sheet ?? null }, limits);
+  const reply = await readWorkbook({ path, firstRows: 0, want: 'rows', sheet: sheet ?? null, head }, limits);
   if (reply.kind !== 'rows') throw new Error(`Unexpected workbook reply ${reply.kind}`);
   return { sheet: reply.sheet, rows: reply.rows };
 }

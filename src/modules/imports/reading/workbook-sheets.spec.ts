@@ -96,6 +96,40 @@ describe('readWorkbookBuffer (on this thread)', () => {
   });
 });
 
+describe('readWorkbookBuffer with a head', () => {
+  const rowsOf = (reply: ReturnType<typeof readWorkbookBuffer>) => (reply.kind === 'rows' ? reply.rows : []);
+  const contacts = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => [`c${from + i}@exemple.fr`, `Nom ${from + i}`]);
+
+  it('reads only the first rows of a long sheet, the same as a full read', () => {
+    const long = workbook({ Contacts: XLSX.utils.aoa_to_sheet([['email', 'nom'], ...contacts(1, 3000)]) });
+    const full = rowsOf(readWorkbookBuffer(long, { path: '', firstRows: 0, want: 'rows', sheet: 'Contacts' }));
+    const head = rowsOf(readWorkbookBuffer(long, { path: '', firstRows: 0, want: 'rows', sheet: null, head: 3 }));
+    expect(full).toHaveLength(3001);
+    expect(head.length).toBeGreaterThanOrEqual(3);
+    expect(head.length).toBeLessThan(3001);
+    expect(head).toEqual(full.slice(0, head.length));
+  });
+
+  it('reads the whole sheet when blank rows push its data past the part first parsed', () => {
+    const sheet = XLSX.utils.sheet_add_aoa(XLSX.utils.aoa_to_sheet([]), [['email', 'nom'], ...contacts(1, 2)], {
+      origin: 'A1500',
+    });
+    const late = workbook({ Late: sheet, Next: XLSX.utils.aoa_to_sheet([['autre'], ['x@y.fr']]) });
+    for (const sheetName of ['Late', null]) {
+      expect(readWorkbookBuffer(late, { path: '', firstRows: 0, want: 'rows', sheet: sheetName, head: 2 })).toEqual({
+        kind: 'rows',
+        sheet: 'Late',
+        rows: [
+          { line: 1500, cells: ['email', 'nom'] },
+          { line: 1501, cells: ['c1@exemple.fr', 'Nom 1'] },
+          { line: 1502, cells: ['c2@exemple.fr', 'Nom 2'] },
+        ],
+      });
+    }
+  });
+});
+
 describe('sheetRows', () => {
   it('starts at the first column of the sheet range and numbers rows as the spreadsheet does', () => {
     const sheet = XLSX.utils.sheet_add_aoa({}, [['email', 'name'], [], ['a@b.fr', 'Ann']], { origin: 'C3' });
