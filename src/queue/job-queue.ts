@@ -22,6 +22,8 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(JobQueue.name);
   private readonly registrations: Registration[] = [];
   private boss: PgBoss | undefined;
+  /** This instance's worker of each queue, woken when a job is sent from here. */
+  private readonly workers = new Map<string, string>();
 
   constructor(private readonly db: DataSource) {}
 
@@ -33,6 +35,9 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   async send<T extends object>(name: string, data: T, options: PgBoss.SendOptions = {}): Promise<void> {
     if (!this.boss) throw new Error('The job queue is not started');
     await this.boss.send(name, data, options);
+    // The job is here to take: no need to wait for the next poll (up to a second for every import).
+    const worker = this.workers.get(name);
+    if (worker && !options.startAfter) this.boss.notifyWorker(worker);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -47,7 +52,10 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     await boss.start();
     for (const { name, handler, options } of this.registrations) {
       await boss.createQueue(name, options);
-      await boss.work<never>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => handler(job.data));
+      const worker = await boss.work<never>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) =>
+        handler(job.data),
+      );
+      this.workers.set(name, worker);
     }
     this.boss = boss;
   }
@@ -55,5 +63,6 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.boss?.stop({ graceful: true, wait: true, close: false, timeout: 20_000 });
     this.boss = undefined;
+    this.workers.clear();
   }
 }
