@@ -1,7 +1,8 @@
 /**
  * `npm run bench:events`: feeds 1,000,000 deliverability events in batches of 10,000 to
  * POST /deliverability/events on a service started as a child process, against 1,000,000 contacts on the
- * PostgreSQL at DATABASE_URL, and prints events/s, batch times (median, p95, slowest) and the service's peak
+ * PostgreSQL at DATABASE_URL, and prints events/s, batch times (median, p95, slowest), the CPU used while
+ * sending (by the service, and by the whole machine: PostgreSQL too when it runs here) and the service's peak
  * RSS. The contacts are written straight into a fresh account with one INSERT … SELECT (the import path has
  * its own benchmark); the events are deterministic: a realistic mix of deliveries, opens, clicks, bounces and
  * unsubscribes on random contacts, dated in order, 5 % of them SMS receipts.
@@ -9,7 +10,7 @@
  * BENCH_SENDERS (batches in flight at once, default 1: a sending platform with several workers posts in parallel).
  */
 import { Client } from 'pg';
-import { createAccount, peakRss, random, startService } from './bench-service';
+import { cpuNow, cpuSince, createAccount, describeCpu, peakRss, random, startService } from './bench-service';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
     const totals = { applied: 0, ignored: 0, unknown: 0, failed: 0 };
     const times: number[] = [];
     const started = performance.now();
+    const cpu = cpuNow(child.pid!);
     let nextStart = 0;
     const sender = async () => {
       while (nextStart < EVENTS) {
@@ -111,6 +113,7 @@ async function main(): Promise<void> {
     };
     await Promise.all(Array.from({ length: SENDERS }, sender));
     const seconds = (performance.now() - started) / 1000;
+    const used = cpuSince(child.pid!, cpu);
     const sorted = [...times].sort((a, b) => a - b);
     console.log(
       `${EVENTS} events in ${times.length} batches of ${BATCH} from ${SENDERS} sender(s): ${seconds.toFixed(1)} s, ${Math.round(EVENTS / seconds)} events/s`,
@@ -119,6 +122,7 @@ async function main(): Promise<void> {
       `batch time: median ${quantile(sorted, 0.5).toFixed(3)} s, p95 ${quantile(sorted, 0.95).toFixed(3)} s, slowest ${sorted.at(-1)!.toFixed(3)} s (batch ${times.indexOf(sorted.at(-1)!) + 1})`,
     );
     console.log(`outcome: ${JSON.stringify(totals)}`);
+    console.log(describeCpu(used, EVENTS, 'event'));
     console.log(`service peak RSS: ${peakRss(child.pid!).toFixed(0)} MB`);
   } finally {
     child.kill('SIGTERM');

@@ -5,9 +5,10 @@
  * same file through POST /contacts/import/add on a service started as a child process, until done; (c) the
  * same file again (all updates); (d) the workbook; (e) the two parsing libraries an import cannot skip, alone on
  * one thread: the file through the CSV reader (csv-parse), and its mobile and phone cells through `readPhone`
- * (libphonenumber-js). Prints times, rows/s, ratios and the service's peak RSS.
- * Environment: BENCH_ROWS (default 1000000), BENCH_XLSX_ROWS (default 100000; 0 skips (d)), BENCH_NODE_ARGS (extra node
- * flags for the service, e.g. `--cpu-prof`).
+ * (libphonenumber-js). Prints times, rows/s, ratios, the CPU (b) and (c) used (by the service, and by the
+ * whole machine: PostgreSQL too when it runs here) and the service's peak RSS.
+ * Environment: BENCH_ROWS (default 1000000), BENCH_XLSX_ROWS (default 100000; 0 skips (d)), BENCH_NODE_ARGS
+ * (extra node flags for the service, e.g. `--cpu-prof`).
  */
 import { createReadStream, createWriteStream, existsSync, mkdirSync, openAsBlob, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import * as XLSX from 'xlsx';
 import { readPhone } from '../common/phone';
 import { readDelimitedRows } from '../modules/imports/reading/delimited-reader';
-import { createAccount, peakRss, random, ROOT, startService } from './bench-service';
+import { cpuNow, cpuSince, createAccount, describeCpu, peakRss, random, ROOT, startService } from './bench-service';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const XLSX_ROWS = Number(process.env.BENCH_XLSX_ROWS ?? 100_000);
@@ -186,17 +187,23 @@ async function main(): Promise<void> {
   try {
     const { auth } = await createAccount(base, 'bench import');
 
+    let cpu = cpuNow(child.pid!);
     const first = await importFile(base, auth, csv, 'contacts.csv');
+    const firstCpu = cpuSince(child.pid!, cpu);
     console.log(
       `(b) import through POST /contacts/import/add: ${first.seconds.toFixed(1)} s, ${Math.round(ROWS / first.seconds)} rows/s, ` +
         `ratio (b)/(a) ${(first.seconds / floor).toFixed(2)}; ${JSON.stringify(first.body)}`,
     );
+    console.log(`    ${describeCpu(firstCpu, ROWS, 'row')}`);
     console.log(`    service peak RSS so far: ${peakRss(child.pid!).toFixed(0)} MB`);
+    cpu = cpuNow(child.pid!);
     const again = await importFile(base, auth, csv, 'contacts.csv');
+    const againCpu = cpuSince(child.pid!, cpu);
     console.log(
       `(c) re-import of the same file (all matched): ${again.seconds.toFixed(1)} s, ratio to (b) ${(again.seconds / first.seconds).toFixed(2)}; ` +
         `LineUpdate ${String(again.body.LineUpdate)}`,
     );
+    console.log(`    ${describeCpu(againCpu, ROWS, 'row')}`);
     console.log(`    service peak RSS so far: ${peakRss(child.pid!).toFixed(0)} MB`);
     if (XLSX_ROWS > 0) {
       const sheet = await importFile(base, auth, workbook, 'contacts.xlsx');

@@ -1,5 +1,5 @@
 /** What the benchmarks share: a deterministic generator, the service as a child process, its memory, an account. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -26,6 +26,53 @@ async function freePort(): Promise<number> {
       server.close(() => resolvePort(port));
     });
   });
+}
+
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU seconds a process has used so far (user and system, all its threads), from /proc. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** CPU seconds the whole machine has been busy so far (every process, PostgreSQL included when it runs here). */
+export function machineBusySeconds(): number {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
+}
+
+export interface CpuReading {
+  /** CPU seconds of the service. */
+  service: number;
+  /** Busy CPU seconds of the machine. */
+  machine: number;
+}
+
+/** Both CPU readings now; `cpuSince` gives what was used after. */
+export function cpuNow(pid: number): CpuReading {
+  return { service: cpuSeconds(pid), machine: machineBusySeconds() };
+}
+
+export function cpuSince(pid: number, from: CpuReading): CpuReading {
+  const now = cpuNow(pid);
+  return { service: now.service - from.service, machine: now.machine - from.machine };
+}
+
+/** One line on the CPU used for `units` units of work (events, rows). */
+export function describeCpu(used: CpuReading, units: number, unit: string): string {
+  const per = (seconds: number) => `${((seconds / units) * 1e6).toFixed(1)} µs/${unit}`;
+  return (
+    `CPU: service ${used.service.toFixed(1)} s (${per(used.service)}), machine busy ${used.machine.toFixed(1)} s ` +
+    `(${per(used.machine)}; PostgreSQL included when it runs on this machine)`
+  );
 }
 
 /** Peak resident memory of a process, from /proc (VmHWM), in MB. */
