@@ -31,15 +31,16 @@ async function freePort(): Promise<number> {
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 /** CPU seconds a process has used so far (user and system, all its threads), from /proc. */
-export function cpuSeconds(pid: number): number {
+function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+  // The fields after the command name (in parentheses, and it may hold spaces): utime and stime are the 12th and
+  // the 13th of them.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 /** CPU seconds the whole machine has been busy so far (every process, PostgreSQL included when it runs here). */
-export function machineBusySeconds(): number {
+function machineBusySeconds(): number {
   const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
     .split('\n')[0]
     .trim()
@@ -61,6 +62,7 @@ export function cpuNow(pid: number): CpuReading {
   return { service: cpuSeconds(pid), machine: machineBusySeconds() };
 }
 
+/** The CPU used since reading `from`. */
 export function cpuSince(pid: number, from: CpuReading): CpuReading {
   const now = cpuNow(pid);
   return { service: now.service - from.service, machine: now.machine - from.machine };
