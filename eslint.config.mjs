@@ -3,7 +3,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'sdk/', 'coverage/', 'data/', 'node_modules/', 'eslint.config.mjs'] },
+  { ignores: ['dist/', 'sdk/', 'coverage/', 'data/', 'node_modules/', 'eslint.config.mjs', 'vitest.config.mts'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,

@@ -803,6 +803,12 @@ export type SetImportDraftMatchingsDto = {
 };
 
 export type SettingsDto = {
+  /**
+   * Settings by name: `uniquenessKey` (email|mobile), `defaultCountry` (ISO 3166 alpha-2),
+   * `allowDuplicates` (boolean), `timezone` (IANA), `softBounceLimit` (soft bounces in a row before an
+   * address is set aside, 1–100, default 5), `activityDays` (days after the last open or click during
+   * which a contact is active, 1–3650, default 180).
+   */
   attributeType: {
     [key: string]: string | boolean | number;
   };

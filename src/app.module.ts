@@ -1,4 +1,5 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -27,6 +28,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         LoggerModule.forRoot({
+          // Express 5 route syntax: nestjs-pino 4's default ('*') predates it.
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             level: config.logLevel,
             genReqId: requestId,
@@ -34,6 +37,7 @@ export class AppModule {
             customSuccessMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
           },
         }),
+        ScheduleModule.forRoot(),
         DatabaseModule.forRoot(database, config),
         QueueModule,
         AccountsModule,

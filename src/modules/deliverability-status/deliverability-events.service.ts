@@ -1,8 +1,9 @@
+import { Interval } from '@nestjs/schedule';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AccountContext } from '../../common/auth.decorators';
 import { BadRequest, PayloadTooLarge } from '../../common/errors';
-import { PeriodicTask } from '../../common/periodic-task';
+import { HousekeepingTask } from '../../common/housekeeping-task';
 import type { CarnetConfig } from '../../config/configuration';
 import { CARNET_CONFIG } from '../../database/database.module';
 import { ContactBatchesService } from '../contacts/contact-batches.service';
@@ -35,7 +36,7 @@ const describeKey = (key: EventContactKey) =>
  */
 @Injectable()
 export class DeliverabilityEventsService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly forgetter = new PeriodicTask('Forgetting old event ids', 3600_000, () => this.forgetOldEventIds());
+  private readonly forgetter = new HousekeepingTask('Forgetting old event ids', () => this.forgetOldEventIds());
 
   constructor(
     private readonly db: DataSource,
@@ -44,13 +45,18 @@ export class DeliverabilityEventsService implements OnApplicationBootstrap, OnAp
     @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     // In the background: a backlog of old ids (a first deployment, a long stop) must not hold up the start.
-    await this.forgetter.start({ inBackground: true });
+    void this.forgetter.run();
+  }
+
+  @Interval(3600_000)
+  forgetOldEventIdsHourly(): Promise<void> {
+    return this.forgetter.run();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.forgetter.stop();
+    await this.forgetter.idle();
   }
 
   /**

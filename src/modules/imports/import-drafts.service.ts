@@ -1,3 +1,4 @@
+import { Interval } from '@nestjs/schedule';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { AccountContext } from '../../common/auth.decorators';
 import { NotFound } from '../../common/errors';
-import { PeriodicTask } from '../../common/periodic-task';
+import { HousekeepingTask } from '../../common/housekeeping-task';
 import type { CarnetConfig } from '../../config/configuration';
 import { CARNET_CONFIG } from '../../database/database.module';
 import { GroupsService } from '../contacts/groups.service';
@@ -78,9 +79,7 @@ type RowVisitor = (row: ImportDraftCheckedRowDto) => void;
 @Injectable()
 export class ImportDraftsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ImportDraftsService.name);
-  private readonly sweeper = new PeriodicTask('Deleting expired import drafts', SWEEP_EVERY_MS, () =>
-    this.sweepExpired(),
-  );
+  private readonly sweeper = new HousekeepingTask('Deleting expired import drafts', () => this.sweepExpired());
 
   constructor(
     private readonly drafts: ImportDraftsRepository,
@@ -92,11 +91,16 @@ export class ImportDraftsService implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.sweeper.start();
+    await this.sweeper.run();
+  }
+
+  @Interval(SWEEP_EVERY_MS)
+  sweepExpiredDraftsRegularly(): Promise<void> {
+    return this.sweeper.run();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.sweeper.stop();
+    await this.sweeper.idle();
   }
 
   /** Deletes expired drafts and the files of those never confirmed; safe to run on several instances at once. */

@@ -1,3 +1,4 @@
+import { Interval } from '@nestjs/schedule';
 import {
   Inject,
   Injectable,
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccountContext } from '../../common/auth.decorators';
 import { DomainError } from '../../common/errors';
-import { PeriodicTask } from '../../common/periodic-task';
+import { HousekeepingTask } from '../../common/housekeeping-task';
 import { CARNET_CONFIG } from '../../database/database.module';
 import type { CarnetConfig } from '../../config/configuration';
 import { JobQueue } from '../../queue/job-queue';
@@ -76,7 +77,7 @@ interface RunState {
 @Injectable()
 export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ImportRunner.name);
-  private readonly sweeper = new PeriodicTask('Requeueing stale imports', 60_000, () => this.requeueStale());
+  private readonly sweeper = new HousekeepingTask('Requeueing stale imports', () => this.requeueStale());
 
   constructor(
     private readonly queue: JobQueue,
@@ -99,11 +100,16 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
 
   /** At start and every minute: operations left running by a dead worker go back in line and resume. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.sweeper.start();
+    await this.sweeper.run();
+  }
+
+  @Interval(60_000)
+  requeueStaleEveryMinute(): Promise<void> {
+    return this.sweeper.run();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.sweeper.stop();
+    await this.sweeper.idle();
   }
 
   /** Queues a run; `claim` lets only one run of an operation proceed, so a second job for it is harmless. */

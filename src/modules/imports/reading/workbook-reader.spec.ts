@@ -134,7 +134,7 @@ describe('listSheets and readSheetRows (in a worker)', () => {
   });
 
   it('stop a worker that runs out of memory', async () => {
-    // 48 MB is enough for a small workbook (and ts-node, which the worker loads under jest), not for 30,000 rows.
+    // 48 MB is enough for a small workbook (and ts-node, which the worker loads under vitest), not for 30,000 rows.
     expect((await readSheetRows(FIXTURE, undefined, { maxMemoryMb: 48 })).rows).toHaveLength(7);
     expect(await failureOf(readSheetRows(bigWorkbook(), undefined, { maxMemoryMb: 48 }))).toMatchObject({
       status: 400,
