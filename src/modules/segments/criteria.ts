@@ -425,20 +425,18 @@ function numberCriterion(t: Target, op: OperatorOf<'number'>, operands: unknown[
   const numbers = operands.map((v) => readNumberValue(v, t, b));
   if (numbers.some((v) => v === undefined)) return undefined;
   const builtin = t.field.builtin;
-  let expression: string;
-  let key = '';
-  if (builtin) expression = b.column(builtin.column);
-  else {
-    key = b.param(String(t.field.custom!.id), 'text');
-    const json = `${b.column('fields')}->${key}`;
-    expression = `(CASE WHEN jsonb_typeof(${json}) = 'number' THEN (${json})::text::numeric END)`;
-  }
+  // Built lazily: a placeholder that the SQL does not use would leave PostgreSQL unable to type it.
+  const expression = (): string => {
+    if (builtin) return b.column(builtin.column);
+    const json = `${b.column('fields')}->${b.param(String(t.field.custom!.id), 'text')}`;
+    return `(CASE WHEN jsonb_typeof(${json}) = 'number' THEN (${json})::text::numeric END)`;
+  };
   const number = (n: number) => b.param(n, builtin ? 'bigint' : 'numeric');
   if (builtin && numbers.some((n) => !Number.isInteger(n))) return b.error(t.path, `${t.label} takes whole numbers`);
   // Equality on a custom number is a containment, which the GIN index on `fields` serves.
   const equals = (n: number) =>
     builtin
-      ? `${expression} = ${number(n)}`
+      ? `${expression()} = ${number(n)}`
       : `${b.column('fields')} @> ${b.param(JSON.stringify({ [String(t.field.custom!.id)]: n }), 'jsonb')}`;
   switch (op) {
     case 'equals':
@@ -446,17 +444,17 @@ function numberCriterion(t: Target, op: OperatorOf<'number'>, operands: unknown[
     case 'notEquals':
       return `((${equals(numbers[0]!)}) IS NOT TRUE)`;
     case 'greaterThan':
-      return `${expression} > ${number(numbers[0]!)}`;
+      return `${expression()} > ${number(numbers[0]!)}`;
     case 'lessThan':
-      return `${expression} < ${number(numbers[0]!)}`;
+      return `${expression()} < ${number(numbers[0]!)}`;
     case 'between': {
       const [low, high] = [Math.min(numbers[0]!, numbers[1]!), Math.max(numbers[0]!, numbers[1]!)];
-      return `${expression} BETWEEN ${number(low)} AND ${number(high)}`;
+      return `${expression()} BETWEEN ${number(low)} AND ${number(high)}`;
     }
     case 'isEmpty':
-      return `${expression} IS NULL`;
+      return `${expression()} IS NULL`;
     case 'isNotEmpty':
-      return `${expression} IS NOT NULL`;
+      return `${expression()} IS NOT NULL`;
   }
 }
 
@@ -597,10 +595,12 @@ function listCriterion(
   const key = String(t.field.custom!.id);
   const multi = t.field.info.kind === 'multi';
   const fields = b.column('fields');
-  const json = `${fields}->${b.param(key, 'text')}`;
-  const hasValue = multi
-    ? `jsonb_array_length(CASE WHEN jsonb_typeof(${json}) = 'array' THEN ${json} END) > 0`
-    : `jsonb_typeof(${json}) = 'number'`;
+  const hasValue = (): string => {
+    const json = `${fields}->${b.param(key, 'text')}`;
+    return multi
+      ? `jsonb_array_length(CASE WHEN jsonb_typeof(${json}) = 'array' THEN ${json} END) > 0`
+      : `jsonb_typeof(${json}) = 'number'`;
+  };
   // Containments, one per value, so the GIN index on `fields` serves every positive operator.
   const contains = (values: number[]) =>
     `${fields} @> ${b.param(JSON.stringify({ [key]: multi ? values : values[0] }), 'jsonb')}`;
@@ -609,9 +609,9 @@ function listCriterion(
   const values = [...new Set(ids as number[])];
   switch (op) {
     case 'isEmpty':
-      return `((${hasValue}) IS NOT TRUE)`;
+      return `((${hasValue()}) IS NOT TRUE)`;
     case 'isNotEmpty':
-      return `(${hasValue})`;
+      return `(${hasValue()})`;
     case 'equals':
     case 'in':
     case 'hasAny':
@@ -622,7 +622,7 @@ function listCriterion(
     case 'notEquals':
     case 'notIn':
     case 'hasNone':
-      return `((${hasValue}) AND (${anyOf(values)}) IS NOT TRUE)`;
+      return `((${hasValue()}) AND (${anyOf(values)}) IS NOT TRUE)`;
   }
 }
 
@@ -644,11 +644,11 @@ function enumCriterion(t: Target, op: OperatorOf<'enum'>, operands: unknown[], b
   const negative = op === 'notEquals' || op === 'notIn';
   if (builtin.format === 'Activity') {
     const cutoff = new Date(b.context.now.getTime() - b.context.activityDays * 86_400_000);
-    const active = `${b.column(builtin.column)} >= ${b.param(cutoff.toISOString(), 'timestamptz')}`;
     const wantsActive = selected.includes('active') !== negative;
     const wantsInactive = selected.includes('inactive') !== negative;
     if (wantsActive && wantsInactive) return 'TRUE';
     if (!wantsActive && !wantsInactive) return 'FALSE';
+    const active = `${b.column(builtin.column)} >= ${b.param(cutoff.toISOString(), 'timestamptz')}`;
     return wantsActive ? active : `((${active}) IS NOT TRUE)`;
   }
   const column = b.column(builtin.column);
