@@ -404,8 +404,10 @@ function textCriterion(t: Target, op: OperatorOf<'text'>, operands: unknown[], b
         )})`;
     }
   };
-  if (op === 'isEmpty') return `(${e.raw} IS NULL OR ${e.raw} = '')`;
-  if (op === 'isNotEmpty') return `(${e.raw} IS NOT NULL AND ${e.raw} <> '')`;
+  // Addresses are stored normalised or not at all (never ''): a bare NULL test lets the consent indexes alone answer.
+  const normalised = t.field.builtin?.format === 'Email' || t.field.builtin?.format === 'Mobile';
+  if (op === 'isEmpty') return normalised ? `${e.raw} IS NULL` : `(${e.raw} IS NULL OR ${e.raw} = '')`;
+  if (op === 'isNotEmpty') return normalised ? `${e.raw} IS NOT NULL` : `(${e.raw} IS NOT NULL AND ${e.raw} <> '')`;
   const sql = positive();
   // Text negatives match contacts without a value too (seed: "pris en compte même si les champs ne sont pas renseignés").
   return NEGATIVE_OPERATORS.has(op) ? `((${sql}) IS NOT TRUE)` : sql;
