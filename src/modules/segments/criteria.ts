@@ -431,7 +431,7 @@ function numberCriterion(t: Target, op: OperatorOf<'number'>, operands: unknown[
   const expression = (): string => {
     if (builtin) return b.column(builtin.column);
     const json = `${b.column('fields')}->${b.param(String(t.field.custom!.id), 'text')}`;
-    return `(CASE WHEN jsonb_typeof(${json}) = 'number' THEN (${json})::text::numeric END)`;
+    return `(CASE WHEN jsonb_typeof(${json}) = 'number' THEN (${json})::numeric END)`;
   };
   const number = (n: number) => b.param(n, builtin ? 'bigint' : 'numeric');
   if (builtin && numbers.some((n) => !Number.isInteger(n))) return b.error(t.path, `${t.label} takes whole numbers`);
@@ -536,13 +536,12 @@ function dateCriterion(t: Target, op: OperatorOf<'date'>, operands: unknown[], b
       return op === 'inLastDays' ? sql : `((${sql}) IS NOT TRUE)`;
     }
     case 'anniversaryInNextDays': {
-      const monthDay =
-        storage === 'text'
-          ? `substr(${expression}, 6, 5)`
-          : storage === 'date'
-            ? `to_char(${expression}, 'MM-DD')`
-            : `to_char(${expression} AT TIME ZONE ${b.timezone()}, 'MM-DD')`;
-      return `${monthDay} = ANY(${b.param(anniversaryDays(today, operands[0] as number), 'text[]')})`;
+      const days = anniversaryDays(today, operands[0] as number);
+      if (storage === 'text') return `substr(${expression}, 6, 5) = ANY(${b.param(days, 'text[]')})`;
+      // month × 100 + day: date_part is several times cheaper than to_char on every row.
+      const day = storage === 'date' ? expression : `(${expression} AT TIME ZONE ${b.timezone()})`;
+      const monthDays = days.map((d) => Number(d.slice(0, 2)) * 100 + Number(d.slice(3)));
+      return `(date_part('month', ${day}) * 100 + date_part('day', ${day}))::int = ANY(${b.param(monthDays, 'int[]')})`;
     }
     case 'on':
     case 'before':

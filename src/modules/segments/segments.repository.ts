@@ -106,9 +106,13 @@ export class SegmentsRepository {
     afterId: number,
     limit: number,
   ): Promise<(Record<string, unknown> & { id: number; unique_key: string | null; fields: Record<string, unknown> })[]> {
-    return this.db.query(
-      `SELECT c.* FROM contact c WHERE c.account_id = $1 AND c.id > $2 AND ${predicate.sql} ORDER BY c.id LIMIT $3`,
-      [accountId, afterId, limit, ...predicate.params],
-    );
+    return this.db.transaction(async (em) => {
+      // A page walks contacts by id and stops after `limit`: parallel workers cost more to start than they save.
+      await em.query('SET LOCAL max_parallel_workers_per_gather = 0');
+      return em.query(
+        `SELECT c.* FROM contact c WHERE c.account_id = $1 AND c.id > $2 AND ${predicate.sql} ORDER BY c.id LIMIT $3`,
+        [accountId, afterId, limit, ...predicate.params],
+      );
+    });
   }
 }
