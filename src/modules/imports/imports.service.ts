@@ -5,6 +5,7 @@ import { ZipFile } from 'yazl';
 import type { AccountContext } from '../../common/auth.decorators';
 import { formatUtc } from '../../common/dates';
 import { NotFound } from '../../common/errors';
+import { neutraliseFormula } from '../../common/formula-cells';
 import type { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
 import { openImportTable, type FileTable } from './file-table';
@@ -219,7 +220,10 @@ export class ImportsService {
     if (fileId) await this.files.remove(account.id, [fileId]);
   }
 
-  /** The archive: the original file and `errors.csv` (line, reasons, then the rejected row's cells). */
+  /**
+   * The archive: the original file and `errors.csv` (line, reasons, then the rejected row's cells, each through
+   * the formula rule, since the cells come from the file).
+   */
   async download(account: AccountContext, kind: OperationKind, fileName: string): Promise<StreamableFile> {
     const match = new RegExp(`^${kind}-(\\d+)\\.zip$`).exec(fileName);
     if (!match) throw new NotFound('File', fileName);
@@ -237,11 +241,13 @@ export class ImportsService {
   private errorReport(account: AccountContext, row: OperationRow): Readable {
     const imports = this.imports;
     async function* records() {
-      yield ['line', 'reasons', ...(row.settings.headers ?? [])];
+      yield ['line', 'reasons', ...(row.settings.headers ?? [])].map(neutraliseFormula);
       for (let after = 0; ;) {
         const page = await imports.rejections(account.id, row.id, after, 1000);
         if (page.length === 0) return;
-        for (const rejection of page) yield [String(rejection.line), rejection.reasons, ...rejection.cells];
+        for (const rejection of page) {
+          yield [String(rejection.line), rejection.reasons, ...rejection.cells].map(neutraliseFormula);
+        }
         after = page[page.length - 1].line;
       }
     }
