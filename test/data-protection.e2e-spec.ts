@@ -38,9 +38,8 @@ describe('data protection: error reports, anonymisation, file retention', () => 
       });
     expect(res.status).toBe(200);
     const zip = CFB.read(res.body as Buffer, { type: 'buffer' });
-    return new Map(
-      zip.FileIndex.filter((entry) => entry.type === 2).map((entry) => [entry.name, Buffer.from(entry.content)]),
-    );
+    const entries = zip.FileIndex as { name: string; type: number; content: Uint8Array }[];
+    return new Map(entries.filter((e) => e.type === 2).map((e) => [e.name, Buffer.from(e.content)]));
   }
 
   const reportLines = (entries: Map<string, Buffer>) =>

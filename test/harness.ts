@@ -21,6 +21,8 @@ export interface TestAccount {
 export interface TestApp {
   app: NestExpressApplication;
   database: Database;
+  /** The app's DATA_DIR (a temporary folder of its own). */
+  dataDir: string;
   baseUrl: string;
   http: ReturnType<typeof request>;
   createAccount(name?: string): Promise<TestAccount>;
@@ -53,6 +55,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   return {
     app,
     database,
+    dataDir,
     baseUrl,
     http,
     async createAccount(name = 'Test account') {
