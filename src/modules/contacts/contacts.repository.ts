@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ContactRow } from './contact-attributes';
+import { LEGACY_HASH_VERSION, SUPPRESSION_HASH_VERSION } from './suppression-hash';
 
 export interface HistoryEntry {
   contactId: number;
@@ -200,8 +201,8 @@ export class ContactsRepository {
   async upsertSuppressions(em: EntityManager, accountId: string, entries: (SuppressionRow & { hash: string })[]) {
     if (entries.length === 0) return;
     await em.query(
-      `INSERT INTO suppression (account_id, channel, key_hash, opt_in, status, reason)
-       SELECT DISTINCT ON (channel, key_hash) $1, channel, key_hash, opt_in, status, reason
+      `INSERT INTO suppression (account_id, channel, key_hash, hash_version, opt_in, status, reason)
+       SELECT DISTINCT ON (channel, key_hash) $1, channel, key_hash, ${SUPPRESSION_HASH_VERSION}, opt_in, status, reason
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(channel, key_hash, opt_in, status, reason)
        ON CONFLICT (account_id, channel, key_hash) DO UPDATE
          SET opt_in = EXCLUDED.opt_in, status = EXCLUDED.status, reason = EXCLUDED.reason, updated_at = now()`,
@@ -214,6 +215,34 @@ export class ContactsRepository {
         entries.map((e) => e.reason),
       ],
     );
+  }
+
+  /**
+   * Re-keys up to `limit` records still holding the unkeyed hash (version 1) with `rekey`, in one statement; answers
+   * how many it re-keyed (0: none is left). A row another instance re-keyed meanwhile is left alone.
+   */
+  async rekeyLegacySuppressions(rekey: (legacyHash: string) => string, limit: number): Promise<number> {
+    return this.db.transaction(async (em) => {
+      const rows: { accountId: string; channel: string; hash: string }[] = await em.query(
+        `SELECT account_id AS "accountId", channel, key_hash AS hash FROM suppression
+         WHERE hash_version = ${LEGACY_HASH_VERSION} LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      if (rows.length === 0) return 0;
+      await em.query(
+        `UPDATE suppression s SET key_hash = u.rekeyed, hash_version = ${SUPPRESSION_HASH_VERSION}
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(account_id, channel, legacy, rekeyed)
+         WHERE s.account_id = u.account_id AND s.channel = u.channel AND s.key_hash = u.legacy
+           AND s.hash_version = ${LEGACY_HASH_VERSION}`,
+        [
+          rows.map((r) => r.accountId),
+          rows.map((r) => r.channel),
+          rows.map((r) => r.hash),
+          rows.map((r) => rekey(r.hash)),
+        ],
+      );
+      return rows.length;
+    });
   }
 
   /** Removes the suppression records of these hashed addresses, in one statement. */

@@ -15,6 +15,7 @@ import { changedValues, ContactRow, readAttributes, toContactData } from './cont
 import { changedFieldNames, toContactLog } from './contact-history';
 import { applyConsentRules } from './contact-consent';
 import { ContactsRepository } from './contacts.repository';
+import { SuppressionHasher } from './suppression-hash';
 import {
   AnonymisedContactDto,
   BulkContactWriteResultDto,
@@ -54,6 +55,7 @@ export class ContactsService {
   constructor(
     private readonly contacts: ContactsRepository,
     private readonly fields: FieldsService,
+    private readonly hasher: SuppressionHasher,
   ) {}
 
   /** Reads a contact key as the account matches it: lower-cased email, or E.164 mobile. */
@@ -198,12 +200,12 @@ export class ContactsService {
 
   /** The opt-outs and hard statuses remembered for these addresses (columns `email`, `mobile`). */
   private suppressionsOf(em: EntityManager, accountId: string, addresses: Record<string, unknown>) {
-    return this.contacts.findSuppressions(em, accountId, suppressionLookups(accountId, addresses));
+    return this.contacts.findSuppressions(em, accountId, suppressionLookups(this.hasher, accountId, addresses));
   }
 
   /** Keeps the opt-outs and hard statuses of a contact leaving the base; drops records it made stale. */
   private async keepSuppression(em: EntityManager, accountId: string, row: ContactRow, erased: boolean) {
-    const { upserts, removals } = suppressionChanges(accountId, [row], erased);
+    const { upserts, removals } = suppressionChanges(this.hasher, accountId, [row], erased);
     await this.contacts.upsertSuppressions(em, accountId, upserts);
     await this.contacts.deleteSuppressions(em, accountId, removals);
   }
