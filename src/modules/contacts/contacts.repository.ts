@@ -48,6 +48,9 @@ const column = (name: string) => `"${name.replace(/"/g, '')}"`;
  * Deletes the account's contacts whose `condition` holds (parameters from $2) with their history, in one
  * statement: history has no foreign key to cascade from, for the sake of bulk writes.
  */
+/** History entries Carnet writes from field and group names only: nothing personal in them. */
+const OWN_HISTORY_TYPES = "'creation', 'update', 'group', 'anonymisation'";
+
 export function deleteContactsStatement(condition: string): string {
   return `WITH gone AS (DELETE FROM contact WHERE account_id = $1 AND ${condition} RETURNING id)
     DELETE FROM contact_history h USING gone WHERE h.account_id = $1 AND h.contact_id = gone.id`;
@@ -144,6 +147,23 @@ export class ContactsRepository {
     return this.db.query(
       `SELECT c.* FROM contact c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT $${params.length}`,
       params,
+    );
+  }
+
+  /**
+   * Anonymisation: the contact's history keeps what happened and when, not the texts that came from outside. An
+   * event's title keeps its kind ("Email hard bounce") and loses the server's reply after it, which often quotes the
+   * address; Carnet's own entries (creation, update, group, anonymisation) name fields and groups only and stay;
+   * any other entry (activity a client reported) loses its title and object.
+   */
+  async scrubHistory(em: EntityManager, accountId: string, contactId: number): Promise<void> {
+    await em.query(
+      `UPDATE contact_history SET
+         title = CASE WHEN type = 'event' THEN split_part(title, ': ', 1)
+                      WHEN type IN (${OWN_HISTORY_TYPES}) THEN title ELSE 'Text erased on request' END,
+         object = CASE WHEN type IN ('event', ${OWN_HISTORY_TYPES}) THEN object ELSE '' END
+       WHERE account_id = $1 AND contact_id = $2`,
+      [accountId, contactId],
     );
   }
 

@@ -1,9 +1,22 @@
-import { Injectable, StreamableFile } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+  StreamableFile,
+} from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 import type { AccountContext } from '../../common/auth.decorators';
+import { EntityManager } from 'typeorm';
 import { formatUtc } from '../../common/dates';
+import { PeriodicTask } from '../../common/periodic-task';
+import type { CarnetConfig } from '../../config/configuration';
+import { CARNET_CONFIG } from '../../database/database.module';
+import { ContactsService, type ErasedContact } from '../contacts/contacts.service';
 import { NotFound } from '../../common/errors';
 import { neutraliseFormula } from '../../common/formula-cells';
 import type { FieldCatalogue } from '../fields/field-catalogue';
@@ -92,15 +105,59 @@ async function readingSettings(form: PurgeFormDto | ImportFormDto, upload: Uploa
   return { encoding: format.encoding.encoding, separator: format.separator, sheet: undefined };
 }
 
+/** Housekeeping runs hourly: a file is deleted within an hour of its retention's end. */
+const RETENTION_SWEEP_MS = 3600_000;
+
 /** The mirrored v4 imports and purges: receive a file, queue it, show progress, hand back the report. */
 @Injectable()
-export class ImportsService {
+export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ImportsService.name);
+  private readonly retention = new PeriodicTask('Deleting files past FILE_RETENTION_DAYS', RETENTION_SWEEP_MS, () =>
+    this.deleteExpiredFiles(),
+  );
+
   constructor(
     private readonly imports: ImportsRepository,
     private readonly files: StoredFilesRepository,
     private readonly fields: FieldsService,
     private readonly runner: ImportRunner,
+    private readonly contacts: ContactsService,
+    @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.contacts.addErasureStep((em, contact) => this.eraseContact(em, contact));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.retention.start({ inBackground: true });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.retention.stop();
+  }
+
+  /**
+   * Anonymisation, in its transaction: the error reports' rows holding the contact's addresses lose their cells, and
+   * the uploads of the account's finished operations are deleted. Only reading every file could tell which of them
+   * hold the contact (a row that matched it and changed nothing leaves no trace), and an upload is a copy of what
+   * the client sent, needed only while its operation runs; the archives then hold errors.csv alone. Files of running
+   * operations and of open drafts stay until FILE_RETENTION_DAYS.
+   */
+  private async eraseContact(em: EntityManager, contact: ErasedContact): Promise<void> {
+    await this.imports.scrubRejections(em, contact.accountId, contact.emails, contact.phoneDigits);
+    await this.files.remove(contact.accountId, await this.imports.finishedUploads(em, contact.accountId), em);
+  }
+
+  /** Deletes the uploads and error reports older than FILE_RETENTION_DAYS, in every account. */
+  async deleteExpiredFiles(): Promise<{ reports: number; uploads: number }> {
+    const reports = await this.imports.expireReports(this.config.fileRetentionDays);
+    const uploads = await this.files.deleteExpired(this.config.fileRetentionDays);
+    if (reports + uploads > 0) {
+      this.logger.log(`Deleted ${uploads} uploads and the reports of ${reports} operations past FILE_RETENTION_DAYS`);
+    }
+    return { reports, uploads };
+  }
 
   async createImport(account: AccountContext, form: ImportFormDto, upload: UploadedFile | undefined) {
     if (!upload) throw importErrors.missingFile();
@@ -228,8 +285,12 @@ export class ImportsService {
     const match = new RegExp(`^${kind}-(\\d+)\\.zip$`).exec(fileName);
     if (!match) throw new NotFound('File', fileName);
     const row = await this.mustFind(account, kind, Number(match[1]));
+    if (row.filesDeletedAt) throw importErrors.filesDeleted(kind, row.id, this.config.fileRetentionDays);
     const zip = new ZipFile();
-    zip.addReadStream(this.files.open(account.id, row.fileId), row.fileName);
+    // An anonymisation deletes the uploads of finished operations: the archive then holds the report alone.
+    if (await this.files.exists(account.id, row.fileId)) {
+      zip.addReadStream(this.files.open(account.id, row.fileId), row.fileName);
+    }
     zip.addReadStream(this.errorReport(account, row), 'errors.csv');
     zip.end();
     return new StreamableFile(zip.outputStream as Readable, {
