@@ -31,6 +31,8 @@ describe('redactPersonalData', () => {
       n: 3,
       list: ['[phone]', 'ok'],
     });
+    const params = Object.assign(Object.create(null) as object, { path: ['contact', 'attribute', 'a@b.fr'] });
+    expect(redactValues(params)).toEqual({ path: ['contact', 'attribute', '[email]'] });
   });
 });
 

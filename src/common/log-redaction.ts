@@ -31,7 +31,9 @@ export function redactPersonalData(text: string): string {
 export function redactValues<T>(value: T): T {
   if (typeof value === 'string') return redactPersonalData(value) as T;
   if (Array.isArray(value)) return value.map((v: unknown) => redactValues(v)) as T;
-  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+  // Express 5 builds `req.query` and `req.params` without a prototype.
+  const prototype: unknown = value && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (prototype === Object.prototype || prototype === null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValues(v)])) as T;
   }
   return value;

@@ -1,3 +1,4 @@
+import { Interval } from '@nestjs/schedule';
 import {
   Inject,
   Injectable,
@@ -13,7 +14,7 @@ import { ZipFile } from 'yazl';
 import type { AccountContext } from '../../common/auth.decorators';
 import { EntityManager } from 'typeorm';
 import { formatUtc } from '../../common/dates';
-import { PeriodicTask } from '../../common/periodic-task';
+import { HousekeepingTask } from '../../common/housekeeping-task';
 import type { CarnetConfig } from '../../config/configuration';
 import { CARNET_CONFIG } from '../../database/database.module';
 import { ContactsService, type ErasedContact } from '../contacts/contacts.service';
@@ -112,7 +113,7 @@ const RETENTION_SWEEP_MS = 3600_000;
 @Injectable()
 export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ImportsService.name);
-  private readonly retention = new PeriodicTask('Deleting files past FILE_RETENTION_DAYS', RETENTION_SWEEP_MS, () =>
+  private readonly retention = new HousekeepingTask('Deleting files past FILE_RETENTION_DAYS', () =>
     this.deleteExpiredFiles(),
   );
 
@@ -129,12 +130,18 @@ export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnA
     this.contacts.addErasureStep((em, contact) => this.eraseContact(em, contact));
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.retention.start({ inBackground: true });
+  onApplicationBootstrap(): void {
+    // In the background: a first run after a long stop may have many files to delete.
+    void this.retention.run();
+  }
+
+  @Interval(RETENTION_SWEEP_MS)
+  deleteExpiredFilesHourly(): Promise<void> {
+    return this.retention.run();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.retention.stop();
+    await this.retention.idle();
   }
 
   /**
