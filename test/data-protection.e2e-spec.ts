@@ -1,4 +1,4 @@
-import { CFB } from 'xlsx';
+import { CFB } from '@e965/xlsx';
 import { ImportsService } from '../src/modules/imports/imports.service';
 import { startTestApp, TestAccount, TestApp } from './harness';
 

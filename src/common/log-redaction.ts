@@ -34,7 +34,7 @@ export function redactValues<T>(value: T): T {
   // Express 5 builds `req.query` and `req.params` without a prototype.
   const prototype: unknown = value && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
   if (prototype === Object.prototype || prototype === null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValues(v)])) as T;
+    return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, redactValues(v)])) as T;
   }
   return value;
 }

@@ -1,5 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
-import * as XLSX from 'xlsx';
+import * as XLSX from '@e965/xlsx';
 import {
   encryptedWorkbook,
   failureOf,
