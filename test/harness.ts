@@ -2,6 +2,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { createApp } from '../src/app';
 import { readConfig } from '../src/config/configuration';
@@ -21,6 +22,8 @@ export interface TestAccount {
 export interface TestApp {
   app: NestExpressApplication;
   database: Database;
+  /** The app's DATA_DIR (a temporary folder of its own). */
+  dataDir: string;
   baseUrl: string;
   http: ReturnType<typeof request>;
   createAccount(name?: string): Promise<TestAccount>;
@@ -35,7 +38,10 @@ export interface TestApp {
  * Boots the app on a random port: against DATABASE_URL when set (CI), else against an embedded
  * PGlite of its own in a temporary folder, so test files run in parallel.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { logDestination?: DestinationStream } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'carnet-test-'));
   const config = readConfig({
     DATABASE_URL: process.env.DATABASE_URL,
@@ -46,13 +52,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const database = await openDatabase(config);
-  const app = await createApp(database, config);
+  const app = await createApp(database, config, options);
   await app.listen(0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const http = request(baseUrl);
   return {
     app,
     database,
+    dataDir,
     baseUrl,
     http,
     async createAccount(name = 'Test account') {

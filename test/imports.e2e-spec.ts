@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { CFB, utils } from 'xlsx';
+import { CFB, utils } from '@e965/xlsx';
 import {
   createContactField,
   createContactFieldValue,

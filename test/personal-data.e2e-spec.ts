@@ -13,7 +13,7 @@ import {
   uploadImportDraft,
   upsertContact,
 } from '../sdk';
-import { suppressionHash } from '../src/modules/contacts/suppression-hash';
+import { SuppressionHasher } from '../src/modules/contacts/suppression-hash';
 import { startTestApp, TestAccount, TestApp } from './harness';
 
 type Operation = Record<string, number | string | null>;
@@ -76,7 +76,7 @@ describe('personal data export and suppression across deletion', () => {
   const suppressionRows = (channel: 'email' | 'sms', address: string) =>
     t.database.dataSource.query(
       'SELECT opt_in AS "optIn", status, reason FROM suppression WHERE account_id = $1 AND channel = $2 AND key_hash = $3',
-      [account.id, channel, suppressionHash(account.id, channel, address)],
+      [account.id, channel, t.app.get(SuppressionHasher).hash(account.id, channel, address)],
     );
 
   describe('GET /contacts/{id}/personal-data', () => {

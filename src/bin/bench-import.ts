@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import * as XLSX from 'xlsx';
+import * as XLSX from '@e965/xlsx';
 import { readPhone } from '../common/phone';
 import { readDelimitedRows } from '../modules/imports/reading/delimited-reader';
 import { cpuNow, cpuSince, createAccount, describeCpu, peakRss, random, ROOT, startService } from './bench-service';

@@ -20,7 +20,7 @@ function sortKeys(value: unknown): unknown {
 /** `npm run openapi`: builds the app without a database connection or listener and writes openapi/openapi.json. */
 async function syncOpenApi(): Promise<void> {
   const config = readConfig({ LOG_LEVEL: 'silent' });
-  const dataSource = new DataSource(dataSourceOptions('postgres://unused@127.0.0.1:1/unused', false));
+  const dataSource = new DataSource(dataSourceOptions({ url: 'postgres://unused@127.0.0.1:1/unused' }));
   const database = { dataSource, embedded: false, close: () => Promise.resolve() };
   const app = await createApp(database, config);
   const document = sortKeys(openApiDocument(app));

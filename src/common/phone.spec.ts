@@ -1,4 +1,4 @@
-import { readPhone } from './phone';
+import { phoneDigitForms, readPhone } from './phone';
 
 describe('readPhone', () => {
   it.each(['0612345678', '612345678', '06 12 34 56 78', '+33 6 12 34 56 78', '0033612345678', '06.12.34.56.78'])(
@@ -20,5 +20,11 @@ describe('readPhone', () => {
 
   it.each(['12345', '', 'abc', '+33 6 12'])('rejects %j', (raw) => {
     expect(readPhone(raw, 'FR')).toBeUndefined();
+  });
+});
+
+describe('phoneDigitForms', () => {
+  it('lists the international and national digit strings of a stored number', () => {
+    expect(phoneDigitForms('+33612345678').sort()).toEqual(['0033612345678', '0612345678', '33612345678', '612345678']);
   });
 });

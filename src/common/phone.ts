@@ -30,3 +30,15 @@ export function readPhone(raw: string, defaultCountry: string, options = { lineT
   if (type === undefined && !parsed.isValid()) return undefined;
   return { e164: parsed.number, isMobile: type === undefined || type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE' };
 }
+
+/**
+ * The digit strings a file may hold a stored E.164 number as: international (`33612345678`, `0033612345678`) and
+ * national (`0612345678`, `612345678` once a spreadsheet dropped the zero). For finding a number in raw cells.
+ */
+export function phoneDigitForms(e164: string): string[] {
+  const parsed = parsePhoneNumberFromString(e164);
+  const international = e164.replace(/\D/g, '');
+  if (!parsed) return [international];
+  const national = parsed.nationalNumber;
+  return [...new Set([international, `00${international}`, `0${national}`, national])];
+}

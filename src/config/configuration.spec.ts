@@ -7,6 +7,7 @@ describe('readConfig', () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.maxUploadBytes).toBe(200 * 1024 * 1024);
     expect(config.dataDir.endsWith('/data')).toBe(true);
+    expect(config.fileRetentionDays).toBe(30);
   });
 
   it.each([
@@ -17,6 +18,8 @@ describe('readConfig', () => {
     [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 16/],
     [{ SECRET_KEY: 'short' }, /SECRET_KEY must be at least 32/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ FILE_RETENTION_DAYS: '0' }, /FILE_RETENTION_DAYS must be between 1 and 3650/],
+    [{ FILE_RETENTION_DAYS: '30d' }, /FILE_RETENTION_DAYS must be a whole number/],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => readConfig(env)).toThrow(message);
   });

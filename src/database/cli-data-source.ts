@@ -6,4 +6,4 @@ import { dataSourceOptions } from './data-source-options';
 loadDotEnv();
 const config = readConfig();
 if (!config.databaseUrl) throw new Error('DATABASE_URL must be set to generate or check migrations');
-export default new DataSource(dataSourceOptions(config.databaseUrl, false));
+export default new DataSource(dataSourceOptions({ url: config.databaseUrl }));

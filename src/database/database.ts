@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { CarnetConfig } from '../config/configuration';
-import { dataSourceOptions } from './data-source-options';
+import { DatabaseConnection, dataSourceOptions } from './data-source-options';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { runMigrationsLocked } from './migration-runner';
 import { configurePgTypes } from './pg-types';
@@ -11,16 +11,18 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Connects to DATABASE_URL, or to an embedded PGlite in DATA_DIR, then applies migrations. */
+/** Connects to DATABASE_URL, or to an embedded PGlite in DATA_DIR (over a Unix socket), then applies migrations. */
 export async function openDatabase(config: Pick<CarnetConfig, 'databaseUrl' | 'dataDir'>): Promise<Database> {
   configurePgTypes();
   let embedded: EmbeddedPostgres | undefined;
-  let url = config.databaseUrl;
-  if (!url) {
+  let connection: DatabaseConnection;
+  if (config.databaseUrl) {
+    connection = { url: config.databaseUrl };
+  } else {
     embedded = await startEmbeddedPostgres(config.dataDir);
-    url = embedded.url;
+    connection = { socketDir: embedded.socketDir };
   }
-  const dataSource = new DataSource(dataSourceOptions(url, embedded !== undefined));
+  const dataSource = new DataSource(dataSourceOptions(connection));
   try {
     await dataSource.initialize();
     await runMigrationsLocked(dataSource);

@@ -15,6 +15,7 @@ import {
 } from './contact-deliverability';
 import { ContactsRepository, type HistoryEntry, type SuppressionRow } from './contacts.repository';
 import { GroupsRepository } from './groups.repository';
+import { SuppressionHasher } from './suppression-hash';
 import {
   arrivingAddresses,
   suppressedState,
@@ -96,6 +97,7 @@ export class ContactBatchesService {
     private readonly batches: ContactBatchesRepository,
     private readonly contacts: ContactsRepository,
     private readonly groups: GroupsRepository,
+    private readonly hasher: SuppressionHasher,
   ) {}
 
   async importBatch(
@@ -250,7 +252,7 @@ export class ContactBatchesService {
    */
   async purgeBatch(em: EntityManager, accountId: string, keys: string[]): Promise<Set<string>> {
     const rows = await this.batches.lockByKeys(em, accountId, keys);
-    const { upserts, removals } = suppressionChanges(accountId, rows, false);
+    const { upserts, removals } = suppressionChanges(this.hasher, accountId, rows, false);
     await this.contacts.upsertSuppressions(em, accountId, upserts);
     await this.contacts.deleteSuppressions(em, accountId, removals);
     await this.batches.deleteMany(
@@ -303,7 +305,7 @@ export class ContactBatchesService {
     addresses: Record<string, unknown>[],
   ): Promise<SuppressionRow[][]> {
     if (addresses.length === 0 || !(await this.batches.hasSuppressions(em, accountId))) return addresses.map(() => []);
-    const lookups = addresses.map((columns) => suppressionLookups(accountId, columns));
+    const lookups = addresses.map((columns) => suppressionLookups(this.hasher, accountId, columns));
     const found = await this.contacts.findSuppressions(em, accountId, lookups.flat());
     const byHash = new Map(found.map((s) => [`${s.channel}:${s.hash}`, s]));
     return lookups.map((keys) => keys.flatMap((k) => byHash.get(`${k.channel}:${k.hash}`) ?? []));

@@ -10,6 +10,7 @@ import { ImportRole, importRoles, toContactLog } from './contact-history';
 import { ContactPersonalDataRepository, ImportOperationRef } from './contact-personal-data.repository';
 import { ContactsRepository } from './contacts.repository';
 import { ChannelConsentDto, ContactImportDto, ContactPersonalDataDto } from './dto/contact-personal-data.dto';
+import { SuppressionHasher } from './suppression-hash';
 import { suppressionLookups } from './suppression-rules';
 
 const utcOrNull = (value: unknown) => (value instanceof Date ? formatUtc(value) : null);
@@ -50,6 +51,7 @@ export class ContactPersonalDataService {
     private readonly personalData: ContactPersonalDataRepository,
     private readonly contacts: ContactsRepository,
     private readonly fields: FieldsService,
+    private readonly hasher: SuppressionHasher,
   ) {}
 
   async export(account: AccountContext, id: number): Promise<ContactPersonalDataDto> {
@@ -61,7 +63,11 @@ export class ContactPersonalDataService {
       const roles = importRoles(row, history);
       const operations = await this.personalData.importOperations(em, account.id, [...roles.keys()]);
       const byId = new Map(operations.map((o) => [Number(o.id), o]));
-      const suppressions = await this.contacts.findSuppressions(em, account.id, suppressionLookups(account.id, row));
+      const suppressions = await this.contacts.findSuppressions(
+        em,
+        account.id,
+        suppressionLookups(this.hasher, account.id, row),
+      );
       return {
         exportedAt: formatUtc(new Date()),
         anonymisedAt: utcOrNull(row.anonymised_at),

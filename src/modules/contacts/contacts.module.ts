@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import type { CarnetConfig } from '../../config/configuration';
+import { CARNET_CONFIG } from '../../database/database.module';
 import { FieldsModule } from '../fields/fields.module';
 import { ContactBatchesRepository } from './contact-batches.repository';
 import { ContactBatchesService } from './contact-batches.service';
@@ -10,6 +12,8 @@ import { ContactsService } from './contacts.service';
 import { GroupsController } from './groups.controller';
 import { GroupsRepository } from './groups.repository';
 import { GroupsService } from './groups.service';
+import { SuppressionHasher } from './suppression-hash';
+import { SuppressionRekeying } from './suppression-rekeying';
 
 @Module({
   imports: [FieldsModule],
@@ -23,6 +27,12 @@ import { GroupsService } from './groups.service';
     ContactBatchesService,
     ContactPersonalDataRepository,
     ContactPersonalDataService,
+    {
+      provide: SuppressionHasher,
+      inject: [CARNET_CONFIG],
+      useFactory: (config: CarnetConfig) => new SuppressionHasher(config.secretKey),
+    },
+    SuppressionRekeying,
   ],
   exports: [ContactsService, GroupsService, ContactBatchesService],
 })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ContactRow } from './contact-attributes';
+import { LEGACY_HASH_VERSION, SUPPRESSION_HASH_VERSION } from './suppression-hash';
 
 export interface HistoryEntry {
   contactId: number;
@@ -47,6 +48,9 @@ const column = (name: string) => `"${name.replace(/"/g, '')}"`;
  * Deletes the account's contacts whose `condition` holds (parameters from $2) with their history, in one
  * statement: history has no foreign key to cascade from, for the sake of bulk writes.
  */
+/** History entries Carnet writes from field and group names only: nothing personal in them. */
+const OWN_HISTORY_TYPES = "'creation', 'update', 'group', 'anonymisation'";
+
 export function deleteContactsStatement(condition: string): string {
   return `WITH gone AS (DELETE FROM contact WHERE account_id = $1 AND ${condition} RETURNING id)
     DELETE FROM contact_history h USING gone WHERE h.account_id = $1 AND h.contact_id = gone.id`;
@@ -146,6 +150,23 @@ export class ContactsRepository {
     );
   }
 
+  /**
+   * Anonymisation: the contact's history keeps what happened and when, not the texts that came from outside. An
+   * event's title keeps its kind ("Email hard bounce") and loses the server's reply after it, which often quotes the
+   * address; Carnet's own entries (creation, update, group, anonymisation) name fields and groups only and stay;
+   * any other entry (activity a client reported) loses its title and object.
+   */
+  async scrubHistory(em: EntityManager, accountId: string, contactId: number): Promise<void> {
+    await em.query(
+      `UPDATE contact_history SET
+         title = CASE WHEN type = 'event' THEN split_part(title, ': ', 1)
+                      WHEN type IN (${OWN_HISTORY_TYPES}) THEN title ELSE 'Text erased on request' END,
+         object = CASE WHEN type IN ('event', ${OWN_HISTORY_TYPES}) THEN object ELSE '' END
+       WHERE account_id = $1 AND contact_id = $2`,
+      [accountId, contactId],
+    );
+  }
+
   async addHistory(em: EntityManager, accountId: string, entries: HistoryEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await em.query(
@@ -200,8 +221,8 @@ export class ContactsRepository {
   async upsertSuppressions(em: EntityManager, accountId: string, entries: (SuppressionRow & { hash: string })[]) {
     if (entries.length === 0) return;
     await em.query(
-      `INSERT INTO suppression (account_id, channel, key_hash, opt_in, status, reason)
-       SELECT DISTINCT ON (channel, key_hash) $1, channel, key_hash, opt_in, status, reason
+      `INSERT INTO suppression (account_id, channel, key_hash, hash_version, opt_in, status, reason)
+       SELECT DISTINCT ON (channel, key_hash) $1, channel, key_hash, ${SUPPRESSION_HASH_VERSION}, opt_in, status, reason
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(channel, key_hash, opt_in, status, reason)
        ON CONFLICT (account_id, channel, key_hash) DO UPDATE
          SET opt_in = EXCLUDED.opt_in, status = EXCLUDED.status, reason = EXCLUDED.reason, updated_at = now()`,
@@ -214,6 +235,34 @@ export class ContactsRepository {
         entries.map((e) => e.reason),
       ],
     );
+  }
+
+  /**
+   * Re-keys up to `limit` records still holding the unkeyed hash (version 1) with `rekey`, in one statement; answers
+   * how many it re-keyed (0: none is left). A row another instance re-keyed meanwhile is left alone.
+   */
+  async rekeyLegacySuppressions(rekey: (legacyHash: string) => string, limit: number): Promise<number> {
+    return this.db.transaction(async (em) => {
+      const rows: { accountId: string; channel: string; hash: string }[] = await em.query(
+        `SELECT account_id AS "accountId", channel, key_hash AS hash FROM suppression
+         WHERE hash_version = ${LEGACY_HASH_VERSION} LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      if (rows.length === 0) return 0;
+      await em.query(
+        `UPDATE suppression s SET key_hash = u.rekeyed, hash_version = ${SUPPRESSION_HASH_VERSION}
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(account_id, channel, legacy, rekeyed)
+         WHERE s.account_id = u.account_id AND s.channel = u.channel AND s.key_hash = u.legacy
+           AND s.hash_version = ${LEGACY_HASH_VERSION}`,
+        [
+          rows.map((r) => r.accountId),
+          rows.map((r) => r.channel),
+          rows.map((r) => r.hash),
+          rows.map((r) => rekey(r.hash)),
+        ],
+      );
+      return rows.length;
+    });
   }
 
   /** Removes the suppression records of these hashed addresses, in one statement. */

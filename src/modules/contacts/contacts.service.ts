@@ -7,7 +7,7 @@ import { invalidContactKeyMessage, readContactKey } from '../../common/contact-k
 import { formatUtc } from '../../common/dates';
 import { normalizeEmail } from '../../common/email';
 import { BadRequest, Conflict, DomainError, NotFound, PayloadTooLarge } from '../../common/errors';
-import { readPhone } from '../../common/phone';
+import { phoneDigitForms, readPhone } from '../../common/phone';
 import { BUILTIN_FIELDS } from '../fields/builtin-fields';
 import { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
@@ -15,6 +15,7 @@ import { changedValues, ContactRow, readAttributes, toContactData } from './cont
 import { changedFieldNames, toContactLog } from './contact-history';
 import { applyConsentRules } from './contact-consent';
 import { ContactsRepository } from './contacts.repository';
+import { SuppressionHasher } from './suppression-hash';
 import {
   AnonymisedContactDto,
   BulkContactWriteResultDto,
@@ -36,6 +37,22 @@ import {
 
 export const BULK_LIMIT = 500;
 
+/** A contact being anonymised, as other modules find it in what they keep (raw cells of files). */
+export interface ErasedContact {
+  accountId: string;
+  contactId: number;
+  /** Its addresses, lower-cased. */
+  emails: string[];
+  /** Its mobile, phone and fax as the digit strings a file may hold them as. */
+  phoneDigits: string[];
+}
+
+/**
+ * What another module erases of an anonymised contact, in the anonymisation's transaction (the imports module
+ * scrubs its error reports and uploads). Registered by the module, since this one cannot depend on it.
+ */
+export type ErasureStep = (em: EntityManager, contact: ErasedContact) => Promise<void>;
+
 /** Where a change comes from, recorded in the contact's history. */
 export interface ChangeSource {
   source: 'api' | 'import' | 'event';
@@ -54,7 +71,15 @@ export class ContactsService {
   constructor(
     private readonly contacts: ContactsRepository,
     private readonly fields: FieldsService,
+    private readonly hasher: SuppressionHasher,
   ) {}
+
+  private readonly erasureSteps: ErasureStep[] = [];
+
+  /** Adds what anonymising a contact also erases elsewhere (called once by the module owning that data). */
+  addErasureStep(step: ErasureStep): void {
+    this.erasureSteps.push(step);
+  }
 
   /** Reads a contact key as the account matches it: lower-cased email, or E.164 mobile. */
   readKey(account: AccountContext, raw: string): string {
@@ -198,12 +223,12 @@ export class ContactsService {
 
   /** The opt-outs and hard statuses remembered for these addresses (columns `email`, `mobile`). */
   private suppressionsOf(em: EntityManager, accountId: string, addresses: Record<string, unknown>) {
-    return this.contacts.findSuppressions(em, accountId, suppressionLookups(accountId, addresses));
+    return this.contacts.findSuppressions(em, accountId, suppressionLookups(this.hasher, accountId, addresses));
   }
 
   /** Keeps the opt-outs and hard statuses of a contact leaving the base; drops records it made stale. */
   private async keepSuppression(em: EntityManager, accountId: string, row: ContactRow, erased: boolean) {
-    const { upserts, removals } = suppressionChanges(accountId, [row], erased);
+    const { upserts, removals } = suppressionChanges(this.hasher, accountId, [row], erased);
     await this.contacts.upsertSuppressions(em, accountId, upserts);
     await this.contacts.deleteSuppressions(em, accountId, removals);
   }
@@ -251,7 +276,10 @@ export class ContactsService {
         throw new DomainError(HttpStatus.CONFLICT, 'AlreadyAnonymised', `Contact ${id} was already anonymised`);
       }
       await this.keepSuppression(em, account.id, row, true);
+      const erased = erasedContact(account.id, row);
       await this.contacts.anonymise(em, account.id, id, PERSONAL_COLUMNS);
+      await this.contacts.scrubHistory(em, account.id, id);
+      for (const step of this.erasureSteps) await step(em, erased);
       await this.contacts.addHistory(em, account.id, [
         {
           contactId: id,
@@ -309,6 +337,16 @@ export class ContactsService {
       );
     }
   }
+}
+
+function erasedContact(accountId: string, row: ContactRow): ErasedContact {
+  const text = (column: string) => (typeof row[column] === 'string' && row[column] !== '' ? [row[column]] : []);
+  return {
+    accountId,
+    contactId: row.id,
+    emails: text('email').map((email) => email.toLowerCase()),
+    phoneDigits: [...new Set(['mobile', 'phone', 'fax'].flatMap(text).flatMap(phoneDigitForms))],
+  };
 }
 
 function describe(origin: ChangeSource): string {

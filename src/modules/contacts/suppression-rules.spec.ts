@@ -1,9 +1,10 @@
-import { suppressionHash } from './suppression-hash';
+import { SuppressionHasher } from './suppression-hash';
 import { arrivingAddresses, suppressionChanges, withSuppressions } from './suppression-rules';
 
 const account = '00000000-0000-0000-0000-000000000001';
-const emailHash = (email: string) => suppressionHash(account, 'email', email);
-const smsHash = (mobile: string) => suppressionHash(account, 'sms', mobile);
+const hasher = new SuppressionHasher('spec-secret-key-0123456789abcdef0123456789');
+const emailHash = (email: string) => hasher.hash(account, 'email', email);
+const smsHash = (mobile: string) => hasher.hash(account, 'sms', mobile);
 
 describe('suppressionChanges', () => {
   it('records an opted-out email and a hard mobile, with the reason the contact gave', () => {
@@ -16,7 +17,7 @@ describe('suppressionChanges', () => {
       mobile_optin: 'yes',
       mobile_status: 'badnumber',
     };
-    expect(suppressionChanges(account, [row], false)).toEqual({
+    expect(suppressionChanges(hasher, account, [row], false)).toEqual({
       upserts: [
         { channel: 'email', hash: emailHash('a@b.fr'), optIn: 'no', status: null, reason: 'trop de mails' },
         { channel: 'sms', hash: smsHash('+33612345678'), optIn: null, status: 'badnumber', reason: null },
@@ -33,7 +34,7 @@ describe('suppressionChanges', () => {
       mobile: '+33612345678',
       mobile_optin: 'yes',
     };
-    expect(suppressionChanges(account, [row], false)).toEqual({
+    expect(suppressionChanges(hasher, account, [row], false)).toEqual({
       upserts: [],
       removals: [
         { channel: 'email', hash: emailHash('a@b.fr') },
@@ -44,17 +45,17 @@ describe('suppressionChanges', () => {
 
   it('keeps a subscribed address that is hard, and leaves alone one with no opt-in stated or no address', () => {
     const hard = { email: 'a@b.fr', email_optin: 'yes', email_status: 'baddomain' };
-    expect(suppressionChanges(account, [hard], false)).toEqual({
+    expect(suppressionChanges(hasher, account, [hard], false)).toEqual({
       upserts: [{ channel: 'email', hash: emailHash('a@b.fr'), optIn: null, status: 'baddomain', reason: null }],
       removals: [],
     });
     const unstated = { email: 'a@b.fr', email_optin: null, mobile: null, mobile_optin: 'yes' };
-    expect(suppressionChanges(account, [unstated], false)).toEqual({ upserts: [], removals: [] });
+    expect(suppressionChanges(hasher, account, [unstated], false)).toEqual({ upserts: [], removals: [] });
   });
 
   it('always keeps an erased address, as opted out, even when it was subscribed', () => {
     const row = { email: 'a@b.fr', email_optin: 'yes', email_status: 'valid' };
-    expect(suppressionChanges(account, [row], true)).toEqual({
+    expect(suppressionChanges(hasher, account, [row], true)).toEqual({
       upserts: [
         {
           channel: 'email',
@@ -75,7 +76,7 @@ describe('suppressionChanges', () => {
       [subscribed, optedOut],
       [optedOut, subscribed],
     ]) {
-      const { upserts, removals } = suppressionChanges(account, rows, false);
+      const { upserts, removals } = suppressionChanges(hasher, account, rows, false);
       expect(upserts).toEqual([
         { channel: 'sms', hash: smsHash('+33612345678'), optIn: 'blocklist', status: null, reason: null },
       ]);

@@ -1,7 +1,7 @@
 import { isHardStatus, isOptedOut, type OptIn } from '../deliverability-status/status-rules';
 import { CHANNEL_COLUMNS } from './contact-consent';
 import type { SuppressionRow } from './contacts.repository';
-import { suppressionHash } from './suppression-hash';
+import type { SuppressionHasher } from './suppression-hash';
 
 export type SuppressionEntry = SuppressionRow & { hash: string };
 
@@ -24,6 +24,7 @@ export interface SuppressionChanges {
  * with no opt-in stated leaves its record alone. When contacts share an address, keeping wins.
  */
 export function suppressionChanges(
+  hasher: SuppressionHasher,
   accountId: string,
   rows: Record<string, unknown>[],
   erased: boolean,
@@ -34,7 +35,7 @@ export function suppressionChanges(
     for (const c of CHANNEL_COLUMNS) {
       const address = row[c.key] as string | null;
       if (!address) continue;
-      const hash = suppressionHash(accountId, c.channel, address);
+      const hash = hasher.hash(accountId, c.channel, address);
       const id = `${c.channel}:${hash}`;
       const optIn = erased ? 'no' : (row[c.optIn] as OptIn | null);
       const status = isHardStatus(c.channel, row[c.status] as string) ? (row[c.status] as string) : null;
@@ -69,10 +70,10 @@ export function suppressedState(rows: SuppressionRow[]): Record<string, unknown>
 }
 
 /** The suppression hashes to look up for a contact with these columns. */
-export function suppressionLookups(accountId: string, columns: Record<string, unknown>) {
+export function suppressionLookups(hasher: SuppressionHasher, accountId: string, columns: Record<string, unknown>) {
   return CHANNEL_COLUMNS.filter((c) => typeof columns[c.key] === 'string').map((c) => ({
     channel: c.channel,
-    hash: suppressionHash(accountId, c.channel, columns[c.key] as string),
+    hash: hasher.hash(accountId, c.channel, columns[c.key] as string),
   }));
 }
 

@@ -2,8 +2,8 @@ import { Column, Entity, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'type
 import { Account } from '../accounts/account.entity';
 
 /**
- * Consent that outlives the contact: a salted SHA-256 of the normalised address or number, with
- * the opt-out or hard status it had. Applied when the same address comes back.
+ * Consent that outlives the contact: an HMAC-SHA256 (keyed with SECRET_KEY, salted per account and channel) of the
+ * normalised address or number, with the opt-out or hard status it had. Applied when the same address comes back.
  */
 @Entity()
 export class Suppression {
@@ -19,6 +19,13 @@ export class Suppression {
 
   @PrimaryColumn('text')
   keyHash: string;
+
+  /**
+   * 2: `keyHash` is the HMAC of suppression-hash.ts. 1: the unkeyed SHA-256 written before (the column's default,
+   * so a row an instance of the former code writes during a rolling start is labelled right); re-keyed at start.
+   */
+  @Column('smallint', { default: 1 })
+  hashVersion: number;
 
   @Column('text', { nullable: true })
   optIn: string | null;

@@ -1,4 +1,5 @@
-import { BadRequest, Conflict } from '../../common/errors';
+import { HttpStatus } from '@nestjs/common';
+import { BadRequest, Conflict, DomainError } from '../../common/errors';
 
 /** The import's coded errors, each with a message that says what to fix (SPEC §10). */
 export const importErrors = {
@@ -48,6 +49,12 @@ export const importErrors = {
     ),
   draftConfirmed: (id: string) => new Conflict('DraftAlreadyConfirmed', `Draft ${id} is already confirmed`),
   draftNotReady: (what: string) => new BadRequest('DraftNotReady', what),
+  filesDeleted: (kind: 'import' | 'purge', id: number, days: number) =>
+    new DomainError(
+      HttpStatus.GONE,
+      'OperationFilesDeleted',
+      `The file and report of ${kind} ${id} were deleted ${days} days after it ended (FILE_RETENTION_DAYS); its counts remain at GET /contacts/${kind}/${id}`,
+    ),
   operationRunning: (id: number) =>
     new Conflict('ImportRunning', `Import ${id} is running; wait until it is done, failed or cancelled`),
 };

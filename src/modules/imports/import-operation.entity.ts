@@ -77,6 +77,8 @@ export class ImportOperation {
 
   @Column('timestamptz', { nullable: true }) startedAt: Date | null;
   @Column('timestamptz', { nullable: true }) finishedAt: Date | null;
+  /** When FILE_RETENTION_DAYS deleted the operation's upload and error report (the counters stay). */
+  @Column('timestamptz', { nullable: true }) filesDeletedAt: Date | null;
   /** Refreshed by the running worker; a stale one means the worker died. */
   @Column('timestamptz', { nullable: true }) heartbeatAt: Date | null;
 }

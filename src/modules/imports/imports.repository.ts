@@ -37,7 +37,10 @@ const SELECT = `SELECT id::int AS id, account_id AS "accountId", kind, name, sta
   file_name AS "fileName", file_hash AS "fileHash", consent, line_read AS "lineRead", line_duplicate AS "lineDuplicate",
   line_add AS "lineAdd", line_update AS "lineUpdate", line_error AS "lineError", line_kept_opt_out AS "lineKeptOptOut", line_delete AS "lineDelete",
   resume_line AS "resumeLine", total_lines AS "totalLines", failure, attempts, created_at AS "createdAt",
-  started_at AS "startedAt", finished_at AS "finishedAt", heartbeat_at AS "heartbeatAt" FROM import_operation`;
+  started_at AS "startedAt", finished_at AS "finishedAt", heartbeat_at AS "heartbeatAt",
+  files_deleted_at AS "filesDeletedAt" FROM import_operation`;
+
+const FINISHED = `status NOT IN ('pending', 'running')`;
 
 /** How many operations of each kind an account keeps; older ones are removed with their report. */
 export const HISTORY_LIMIT = 100;
@@ -175,6 +178,50 @@ export class ImportsRepository {
        ORDER BY line LIMIT $4`,
       [accountId, id, afterLine, limit],
     );
+  }
+
+  /**
+   * Anonymisation: the rejected rows holding one of the contact's addresses or numbers (a cell equal to it, case and
+   * spaces aside, or whose digits are one of its forms) keep their line and lose their cells and reasons.
+   */
+  async scrubRejections(em: EntityManager, accountId: string, emails: string[], phoneDigits: string[]): Promise<void> {
+    if (emails.length === 0 && phoneDigits.length === 0) return;
+    await em.query(
+      `UPDATE import_rejection r SET cells = '[]'::jsonb, reasons = 'Row erased on request'
+       WHERE r.account_id = $1 AND EXISTS (
+         SELECT 1 FROM jsonb_array_elements_text(r.cells) AS c(cell)
+         WHERE lower(btrim(c.cell)) = ANY($2::text[]) OR regexp_replace(c.cell, '[^0-9]', '', 'g') = ANY($3::text[]))`,
+      [accountId, emails, phoneDigits],
+    );
+  }
+
+  /** The uploads of the account's finished operations (no run needs them any more). */
+  async finishedUploads(em: EntityManager, accountId: string): Promise<string[]> {
+    const rows: { fileId: string }[] = await em.query(
+      `SELECT file_id AS "fileId" FROM import_operation WHERE account_id = $1 AND ${FINISHED}`,
+      [accountId],
+    );
+    return rows.map((r) => r.fileId);
+  }
+
+  /**
+   * FILE_RETENTION_DAYS: marks the operations finished that many days ago as having lost their files, and deletes
+   * their error reports; answers how many. The uploads go with StoredFilesRepository.deleteExpired.
+   */
+  async expireReports(days: number): Promise<number> {
+    return this.db.transaction(async (em) => {
+      const [rows]: [{ id: number }[], number] = await em.query(
+        `UPDATE import_operation SET files_deleted_at = now()
+         WHERE files_deleted_at IS NULL AND ${FINISHED}
+           AND coalesce(finished_at, created_at) < now() - make_interval(days => $1)
+         RETURNING id`,
+        [days],
+      );
+      if (rows.length > 0) {
+        await em.query('DELETE FROM import_rejection WHERE operation_id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      }
+      return rows.length;
+    });
   }
 
   async setTotal(id: number, totalLines: number): Promise<void> {

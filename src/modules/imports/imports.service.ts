@@ -1,10 +1,25 @@
-import { Injectable, StreamableFile } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+  StreamableFile,
+} from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 import type { AccountContext } from '../../common/auth.decorators';
+import { EntityManager } from 'typeorm';
 import { formatUtc } from '../../common/dates';
+import { HousekeepingTask } from '../../common/housekeeping-task';
+import type { CarnetConfig } from '../../config/configuration';
+import { CARNET_CONFIG } from '../../database/database.module';
+import { ContactsService, type ErasedContact } from '../contacts/contacts.service';
 import { NotFound } from '../../common/errors';
+import { neutraliseFormula } from '../../common/formula-cells';
 import type { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
 import { openImportTable, type FileTable } from './file-table';
@@ -91,15 +106,65 @@ async function readingSettings(form: PurgeFormDto | ImportFormDto, upload: Uploa
   return { encoding: format.encoding.encoding, separator: format.separator, sheet: undefined };
 }
 
+/** Housekeeping runs hourly: a file is deleted within an hour of its retention's end. */
+const RETENTION_SWEEP_MS = 3600_000;
+
 /** The mirrored v4 imports and purges: receive a file, queue it, show progress, hand back the report. */
 @Injectable()
-export class ImportsService {
+export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ImportsService.name);
+  private readonly retention = new HousekeepingTask('Deleting files past FILE_RETENTION_DAYS', () =>
+    this.deleteExpiredFiles(),
+  );
+
   constructor(
     private readonly imports: ImportsRepository,
     private readonly files: StoredFilesRepository,
     private readonly fields: FieldsService,
     private readonly runner: ImportRunner,
+    private readonly contacts: ContactsService,
+    @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.contacts.addErasureStep((em, contact) => this.eraseContact(em, contact));
+  }
+
+  onApplicationBootstrap(): void {
+    // In the background: a first run after a long stop may have many files to delete.
+    void this.retention.run();
+  }
+
+  @Interval(RETENTION_SWEEP_MS)
+  deleteExpiredFilesHourly(): Promise<void> {
+    return this.retention.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.retention.idle();
+  }
+
+  /**
+   * Anonymisation, in its transaction: the error reports' rows holding the contact's addresses lose their cells, and
+   * the uploads of the account's finished operations are deleted. Only reading every file could tell which of them
+   * hold the contact (a row that matched it and changed nothing leaves no trace), and an upload is a copy of what
+   * the client sent, needed only while its operation runs; the archives then hold errors.csv alone. Files of running
+   * operations and of open drafts stay until FILE_RETENTION_DAYS.
+   */
+  private async eraseContact(em: EntityManager, contact: ErasedContact): Promise<void> {
+    await this.imports.scrubRejections(em, contact.accountId, contact.emails, contact.phoneDigits);
+    await this.files.remove(contact.accountId, await this.imports.finishedUploads(em, contact.accountId), em);
+  }
+
+  /** Deletes the uploads and error reports older than FILE_RETENTION_DAYS, in every account. */
+  async deleteExpiredFiles(): Promise<{ reports: number; uploads: number }> {
+    const reports = await this.imports.expireReports(this.config.fileRetentionDays);
+    const uploads = await this.files.deleteExpired(this.config.fileRetentionDays);
+    if (reports + uploads > 0) {
+      this.logger.log(`Deleted ${uploads} uploads and the reports of ${reports} operations past FILE_RETENTION_DAYS`);
+    }
+    return { reports, uploads };
+  }
 
   async createImport(account: AccountContext, form: ImportFormDto, upload: UploadedFile | undefined) {
     if (!upload) throw importErrors.missingFile();
@@ -219,13 +284,20 @@ export class ImportsService {
     if (fileId) await this.files.remove(account.id, [fileId]);
   }
 
-  /** The archive: the original file and `errors.csv` (line, reasons, then the rejected row's cells). */
+  /**
+   * The archive: the original file and `errors.csv` (line, reasons, then the rejected row's cells, each through
+   * the formula rule, since the cells come from the file).
+   */
   async download(account: AccountContext, kind: OperationKind, fileName: string): Promise<StreamableFile> {
     const match = new RegExp(`^${kind}-(\\d+)\\.zip$`).exec(fileName);
     if (!match) throw new NotFound('File', fileName);
     const row = await this.mustFind(account, kind, Number(match[1]));
+    if (row.filesDeletedAt) throw importErrors.filesDeleted(kind, row.id, this.config.fileRetentionDays);
     const zip = new ZipFile();
-    zip.addReadStream(this.files.open(account.id, row.fileId), row.fileName);
+    // An anonymisation deletes the uploads of finished operations: the archive then holds the report alone.
+    if (await this.files.exists(account.id, row.fileId)) {
+      zip.addReadStream(this.files.open(account.id, row.fileId), row.fileName);
+    }
     zip.addReadStream(this.errorReport(account, row), 'errors.csv');
     zip.end();
     return new StreamableFile(zip.outputStream as Readable, {
@@ -237,11 +309,13 @@ export class ImportsService {
   private errorReport(account: AccountContext, row: OperationRow): Readable {
     const imports = this.imports;
     async function* records() {
-      yield ['line', 'reasons', ...(row.settings.headers ?? [])];
+      yield ['line', 'reasons', ...(row.settings.headers ?? [])].map(neutraliseFormula);
       for (let after = 0; ;) {
         const page = await imports.rejections(account.id, row.id, after, 1000);
         if (page.length === 0) return;
-        for (const rejection of page) yield [String(rejection.line), rejection.reasons, ...rejection.cells];
+        for (const rejection of page) {
+          yield [String(rejection.line), rejection.reasons, ...rejection.cells].map(neutraliseFormula);
+        }
         after = page[page.length - 1].line;
       }
     }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 const CHUNK_BYTES = 1024 * 1024;
 
@@ -63,8 +63,32 @@ export class StoredFilesRepository {
     await pipeline(this.open(accountId, fileId), createWriteStream(path));
   }
 
-  async remove(accountId: string, fileIds: string[]): Promise<void> {
+  async remove(accountId: string, fileIds: string[], em: EntityManager = this.db.manager): Promise<void> {
     if (fileIds.length === 0) return;
-    await this.db.query('DELETE FROM stored_file WHERE account_id = $1 AND id = ANY($2::uuid[])', [accountId, fileIds]);
+    await em.query('DELETE FROM stored_file WHERE account_id = $1 AND id = ANY($2::uuid[])', [accountId, fileIds]);
+  }
+
+  async exists(accountId: string, fileId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query('SELECT 1 FROM stored_file WHERE account_id = $1 AND id = $2', [
+      accountId,
+      fileId,
+    ]);
+    return rows.length > 0;
+  }
+
+  /**
+   * FILE_RETENTION_DAYS: deletes the uploads stored that many days ago, of every account, except those a pending or
+   * running operation or a live unconfirmed draft still reads. Answers how many.
+   */
+  async deleteExpired(days: number): Promise<number> {
+    const [, count]: [unknown[], number] = await this.db.query(
+      `DELETE FROM stored_file f WHERE f.created_at < now() - make_interval(days => $1)
+         AND NOT EXISTS (SELECT 1 FROM import_operation o
+                         WHERE o.file_id = f.id AND o.status IN ('pending', 'running'))
+         AND NOT EXISTS (SELECT 1 FROM import_draft d
+                         WHERE d.file_id = f.id AND d.operation_id IS NULL AND d.expires_at > now())`,
+      [days],
+    );
+    return count;
   }
 }

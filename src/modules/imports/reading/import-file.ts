@@ -4,7 +4,7 @@ import type { TextEncoding } from './encoding';
 import type { FileRow } from './file-row';
 import { importFileErrors } from './import-file-errors';
 import type { Separator } from './separator';
-import { listSheets, readSheetRows, type SheetSummary, type WorkbookLimits } from './workbook-reader';
+import { listSheets, streamSheetRows, type SheetSummary, type WorkbookLimits } from './workbook-reader';
 
 /** The file types an import accepts, by extension. */
 export const IMPORT_FILE_TYPES = {
@@ -50,7 +50,7 @@ export function openImportFile(path: string, originalName: string, options: Impo
     kind,
     inspect: async () => ({ kind, ...(await listSheets(path, options.workbookLimits)) }),
     rows: async function* (sheet?: string, head?: number) {
-      yield* (await readSheetRows(path, sheet, options.workbookLimits, head)).rows;
+      for await (const chunk of (await streamSheetRows(path, sheet, options.workbookLimits, head)).chunks) yield* chunk;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { deflateRawSync } from 'node:zlib';
-import * as XLSX from 'xlsx';
+import * as XLSX from '@e965/xlsx';
 import {
   encryptedWorkbook,
   failureOf,

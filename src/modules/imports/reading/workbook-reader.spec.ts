@@ -1,5 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
-import * as XLSX from 'xlsx';
+import * as XLSX from '@e965/xlsx';
 import {
   encryptedWorkbook,
   failureOf,
@@ -8,7 +8,7 @@ import {
   workbook,
   zipArchive,
 } from '../../../../test/fixtures/generated-files';
-import { listSheets, readSheetRows } from './workbook-reader';
+import { listSheets, readSheetRows, streamSheetRows, WORKBOOK_CHUNK_ROWS } from './workbook-reader';
 
 const files = new GeneratedFiles();
 afterAll(() => files.remove());
@@ -159,5 +159,25 @@ describe('listSheets and readSheetRows (in a worker)', () => {
     }
     // The main thread's event loop kept turning while the worker parsed.
     expect(ticks).toBeGreaterThan(5);
+  });
+
+  it('send a sheet back in chunks, one each time the reader takes the previous, never the whole sheet at once', async () => {
+    const stream = await streamSheetRows(bigWorkbook(), undefined);
+    expect(stream).toMatchObject({ sheet: 'Contacts', rowCount: 30_001 });
+    const sizes: number[] = [];
+    let nextLine = 1;
+    for await (const chunk of stream.chunks) {
+      sizes.push(chunk.length);
+      expect(chunk.map((row) => row.line)).toEqual(chunk.map((_, i) => nextLine + i));
+      nextLine += chunk.length;
+    }
+    expect(sizes).toEqual([...Array<number>(6).fill(WORKBOOK_CHUNK_ROWS), 1]);
+
+    const small = await streamSheetRows(bigWorkbook(), 'Contacts', undefined, undefined, 1_000);
+    const first = await small.chunks.next();
+    expect((first.value as unknown[]).length).toBe(1_000);
+    // A reader that stops early discards the worker: the stream then ends.
+    await small.chunks.return(undefined);
+    expect(await small.chunks.next()).toEqual({ done: true, value: undefined });
   });
 });

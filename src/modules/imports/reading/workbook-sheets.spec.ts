@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import * as XLSX from 'xlsx';
+import * as XLSX from '@e965/xlsx';
 import { encryptedWorkbook, fixture, workbook } from '../../../../test/fixtures/generated-files';
 import { cellText, readWorkbookBuffer, sheetRows } from './workbook-sheets';
 

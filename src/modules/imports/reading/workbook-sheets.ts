@@ -1,4 +1,4 @@
-import * as XLSX from 'xlsx';
+import * as XLSX from '@e965/xlsx';
 import { isBlankRow, type FileRow } from './file-row';
 
 /**
@@ -37,6 +37,15 @@ export type WorkbookReply =
   | { kind: 'emptyWorkbook' }
   | { kind: 'encrypted' }
   | { kind: 'unreadable'; reason: string };
+
+/**
+ * What the worker posts: a reply, except that a sheet's rows are announced (`rowsStart`) and then sent a chunk per
+ * request of the reader (`rowsChunk`, `done` on the last), never all in one message.
+ */
+export type WorkerMessage =
+  | Exclude<WorkbookReply, { kind: 'rows' }>
+  | { kind: 'rowsStart'; sheet: string; rowCount: number }
+  | { kind: 'rowsChunk'; rows: FileRow[]; done: boolean };
 
 const PARSING: XLSX.ParsingOptions = {
   type: 'buffer',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import * as iconv from 'iconv-lite';
 import { join } from 'path';
-import * as XLSX from 'xlsx';
+import * as XLSX from '@e965/xlsx';
 import type { CustomFieldFormat } from '../../fields/custom-field.entity';
 import { FieldCatalogue } from '../../fields/field-catalogue';
 import type { FieldRow, ValueRow } from '../../fields/fields.repository';
@@ -36,7 +36,7 @@ function csvColumns(file: string, encoding: string, separator: string): ColumnSa
 }
 
 function xlsxColumns(file: string): ColumnSample[] {
-  const workbook = XLSX.readFile(join(FIXTURES, file));
+  const workbook = XLSX.read(readFileSync(join(FIXTURES, file)));
   const sheet = workbook.Sheets[workbook.SheetNames[0]];
   return toColumns(XLSX.utils.sheet_to_json<string[]>(sheet, { header: 1, raw: false, defval: '' }));
 }
