@@ -4,112 +4,166 @@ import { type Client, formDataBodySerializer, type Options as Options2, type TDa
 import { client } from './client.gen';
 import type {
   AddGroupContactsData,
+  AddGroupContactsErrors,
   AddGroupContactsResponses,
   AnonymiseContactData,
+  AnonymiseContactErrors,
   AnonymiseContactResponses,
   ChooseImportDraftSheetData,
+  ChooseImportDraftSheetErrors,
   ChooseImportDraftSheetResponses,
   ConfirmImportDraftData,
+  ConfirmImportDraftErrors,
   ConfirmImportDraftResponses,
   CorrectImportDraftCellsData,
+  CorrectImportDraftCellsErrors,
   CorrectImportDraftCellsResponses,
   CreateAccountData,
+  CreateAccountErrors,
   CreateAccountResponses,
   CreateContactFieldData,
+  CreateContactFieldErrors,
   CreateContactFieldResponses,
   CreateContactFieldValueData,
+  CreateContactFieldValueErrors,
   CreateContactFieldValueResponses,
   CreateGroupData,
+  CreateGroupErrors,
   CreateGroupResponses,
   CreateImportData,
+  CreateImportErrors,
   CreateImportResponses,
   CreatePurgeData,
+  CreatePurgeErrors,
   CreatePurgeResponses,
   DeleteContactByIdData,
+  DeleteContactByIdErrors,
   DeleteContactByIdResponses,
   DeleteContactData,
+  DeleteContactErrors,
   DeleteContactFieldData,
+  DeleteContactFieldErrors,
   DeleteContactFieldResponses,
   DeleteContactFieldValueData,
+  DeleteContactFieldValueErrors,
   DeleteContactFieldValueResponses,
   DeleteContactResponses,
   DeleteGroupData,
+  DeleteGroupErrors,
   DeleteGroupResponses,
   DeleteImportData,
   DeleteImportDraftData,
+  DeleteImportDraftErrors,
   DeleteImportDraftResponses,
+  DeleteImportErrors,
   DeleteImportResponses,
   DeletePurgeData,
+  DeletePurgeErrors,
   DeletePurgeResponses,
   DownloadImportFileData,
+  DownloadImportFileErrors,
   DownloadImportFileResponses,
   DownloadPurgeFileData,
+  DownloadPurgeFileErrors,
   DownloadPurgeFileResponses,
   GetAccountSettingData,
+  GetAccountSettingErrors,
   GetAccountSettingResponses,
   GetBuiltinFieldsData,
+  GetBuiltinFieldsErrors,
   GetBuiltinFieldsResponses,
   GetContactByIdData,
+  GetContactByIdErrors,
   GetContactByIdResponses,
   GetContactData,
+  GetContactErrors,
   GetContactFieldData,
+  GetContactFieldErrors,
   GetContactFieldResponses,
   GetContactFieldsData,
+  GetContactFieldsErrors,
   GetContactFieldsResponses,
   GetContactFieldValuesData,
+  GetContactFieldValuesErrors,
   GetContactFieldValuesResponses,
   GetContactHistoryData,
+  GetContactHistoryErrors,
   GetContactHistoryResponses,
   GetContactResponses,
   GetGroupData,
+  GetGroupErrors,
   GetGroupResponses,
   GetHealthData,
+  GetHealthErrors,
   GetHealthResponses,
   GetImportData,
   GetImportDraftData,
+  GetImportDraftErrors,
   GetImportDraftResponses,
+  GetImportErrors,
   GetImportResponses,
   GetPersonalDataData,
+  GetPersonalDataErrors,
   GetPersonalDataResponses,
   GetPurgeData,
+  GetPurgeErrors,
   GetPurgeResponses,
   ListContactsData,
+  ListContactsErrors,
   ListContactsResponses,
   ListGroupsData,
+  ListGroupsErrors,
   ListGroupsResponses,
   ListImportsData,
+  ListImportsErrors,
   ListImportsResponses,
   ListPurgesData,
+  ListPurgesErrors,
   ListPurgesResponses,
   RecordDeliverabilityEventsData,
+  RecordDeliverabilityEventsErrors,
   RecordDeliverabilityEventsResponses,
   RemoveGroupContactsData,
+  RemoveGroupContactsErrors,
   RemoveGroupContactsResponses,
   RenameGroupData,
+  RenameGroupErrors,
   RenameGroupResponses,
   RotateAccountKeyData,
+  RotateAccountKeyErrors,
   RotateAccountKeyResponses,
   SearchContactHistoryData,
+  SearchContactHistoryErrors,
   SearchContactHistoryResponses,
   SetImportDraftMatchingsData,
+  SetImportDraftMatchingsErrors,
   SetImportDraftMatchingsResponses,
   UpdateAccountSettingsData,
+  UpdateAccountSettingsErrors,
   UpdateAccountSettingsResponses,
   UpdateContactData,
+  UpdateContactErrors,
   UpdateContactFieldData,
+  UpdateContactFieldErrors,
   UpdateContactFieldResponses,
   UpdateContactFieldValueData,
+  UpdateContactFieldValueErrors,
   UpdateContactFieldValueResponses,
   UpdateContactResponses,
   UpdateContactsData,
+  UpdateContactsErrors,
   UpdateContactsResponses,
   UploadImportDraftData,
+  UploadImportDraftErrors,
   UploadImportDraftResponses,
   UpsertContactData,
+  UpsertContactErrors,
   UpsertContactResponses,
   UpsertContactsData,
+  UpsertContactsErrors,
   UpsertContactsResponses,
   ValidateImportDraftData,
+  ValidateImportDraftErrors,
   ValidateImportDraftResponses,
 } from './types.gen';
 
@@ -137,7 +191,7 @@ export type Options<
 export const getContactFields = <ThrowOnError extends boolean = false>(
   options?: Options<GetContactFieldsData, ThrowOnError>,
 ) =>
-  (options?.client ?? client).get<GetContactFieldsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<GetContactFieldsResponses, GetContactFieldsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -152,7 +206,7 @@ export const getContactFields = <ThrowOnError extends boolean = false>(
 export const createContactField = <ThrowOnError extends boolean = false>(
   options: Options<CreateContactFieldData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<CreateContactFieldResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateContactFieldResponses, CreateContactFieldErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -171,7 +225,7 @@ export const createContactField = <ThrowOnError extends boolean = false>(
 export const updateContactField = <ThrowOnError extends boolean = false>(
   options: Options<UpdateContactFieldData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<UpdateContactFieldResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<UpdateContactFieldResponses, UpdateContactFieldErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -190,7 +244,7 @@ export const updateContactField = <ThrowOnError extends boolean = false>(
 export const getBuiltinFields = <ThrowOnError extends boolean = false>(
   options?: Options<GetBuiltinFieldsData, ThrowOnError>,
 ) =>
-  (options?.client ?? client).get<GetBuiltinFieldsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<GetBuiltinFieldsResponses, GetBuiltinFieldsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -205,7 +259,7 @@ export const getBuiltinFields = <ThrowOnError extends boolean = false>(
 export const updateContactFieldValue = <ThrowOnError extends boolean = false>(
   options: Options<UpdateContactFieldValueData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<UpdateContactFieldValueResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<UpdateContactFieldValueResponses, UpdateContactFieldValueErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -224,7 +278,7 @@ export const updateContactFieldValue = <ThrowOnError extends boolean = false>(
 export const deleteContactFieldValue = <ThrowOnError extends boolean = false>(
   options: Options<DeleteContactFieldValueData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteContactFieldValueResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteContactFieldValueResponses, DeleteContactFieldValueErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -239,7 +293,7 @@ export const deleteContactFieldValue = <ThrowOnError extends boolean = false>(
 export const getContactFieldValues = <ThrowOnError extends boolean = false>(
   options: Options<GetContactFieldValuesData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetContactFieldValuesResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactFieldValuesResponses, GetContactFieldValuesErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -254,7 +308,7 @@ export const getContactFieldValues = <ThrowOnError extends boolean = false>(
 export const createContactFieldValue = <ThrowOnError extends boolean = false>(
   options: Options<CreateContactFieldValueData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<CreateContactFieldValueResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateContactFieldValueResponses, CreateContactFieldValueErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -273,7 +327,7 @@ export const createContactFieldValue = <ThrowOnError extends boolean = false>(
 export const deleteContactField = <ThrowOnError extends boolean = false>(
   options: Options<DeleteContactFieldData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteContactFieldResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteContactFieldResponses, DeleteContactFieldErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -288,7 +342,7 @@ export const deleteContactField = <ThrowOnError extends boolean = false>(
 export const getContactField = <ThrowOnError extends boolean = false>(
   options: Options<GetContactFieldData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetContactFieldResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactFieldResponses, GetContactFieldErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -303,7 +357,7 @@ export const getContactField = <ThrowOnError extends boolean = false>(
 export const updateAccountSettings = <ThrowOnError extends boolean = false>(
   options: Options<UpdateAccountSettingsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<UpdateAccountSettingsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<UpdateAccountSettingsResponses, UpdateAccountSettingsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -322,7 +376,7 @@ export const updateAccountSettings = <ThrowOnError extends boolean = false>(
 export const getAccountSetting = <ThrowOnError extends boolean = false>(
   options: Options<GetAccountSettingData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetAccountSettingResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetAccountSettingResponses, GetAccountSettingErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -337,7 +391,7 @@ export const getAccountSetting = <ThrowOnError extends boolean = false>(
 export const createAccount = <ThrowOnError extends boolean = false>(
   options: Options<CreateAccountData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<CreateAccountResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateAccountResponses, CreateAccountErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/rest/v4/admin/accounts',
     ...options,
@@ -353,7 +407,7 @@ export const createAccount = <ThrowOnError extends boolean = false>(
 export const rotateAccountKey = <ThrowOnError extends boolean = false>(
   options: Options<RotateAccountKeyData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<RotateAccountKeyResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<RotateAccountKeyResponses, RotateAccountKeyErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/rest/v4/admin/accounts/{id}/keys',
     ...options,
@@ -365,7 +419,7 @@ export const rotateAccountKey = <ThrowOnError extends boolean = false>(
 export const upsertContact = <ThrowOnError extends boolean = false>(
   options: Options<UpsertContactData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<UpsertContactResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<UpsertContactResponses, UpsertContactErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -384,7 +438,7 @@ export const upsertContact = <ThrowOnError extends boolean = false>(
 export const updateContact = <ThrowOnError extends boolean = false>(
   options: Options<UpdateContactData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<UpdateContactResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<UpdateContactResponses, UpdateContactErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -403,7 +457,7 @@ export const updateContact = <ThrowOnError extends boolean = false>(
 export const deleteContact = <ThrowOnError extends boolean = false>(
   options: Options<DeleteContactData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteContactResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteContactResponses, DeleteContactErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -416,7 +470,7 @@ export const deleteContact = <ThrowOnError extends boolean = false>(
  * Reads a contact by its key (email or mobile).
  */
 export const getContact = <ThrowOnError extends boolean = false>(options: Options<GetContactData, ThrowOnError>) =>
-  (options.client ?? client).get<GetContactResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactResponses, GetContactErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -431,7 +485,7 @@ export const getContact = <ThrowOnError extends boolean = false>(options: Option
 export const deleteContactById = <ThrowOnError extends boolean = false>(
   options: Options<DeleteContactByIdData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteContactByIdResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteContactByIdResponses, DeleteContactByIdErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -446,7 +500,7 @@ export const deleteContactById = <ThrowOnError extends boolean = false>(
 export const getContactById = <ThrowOnError extends boolean = false>(
   options: Options<GetContactByIdData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetContactByIdResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactByIdResponses, GetContactByIdErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -461,7 +515,7 @@ export const getContactById = <ThrowOnError extends boolean = false>(
 export const searchContactHistory = <ThrowOnError extends boolean = false>(
   options: Options<SearchContactHistoryData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<SearchContactHistoryResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<SearchContactHistoryResponses, SearchContactHistoryErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -480,7 +534,7 @@ export const searchContactHistory = <ThrowOnError extends boolean = false>(
 export const getContactHistory = <ThrowOnError extends boolean = false>(
   options: Options<GetContactHistoryData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetContactHistoryResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactHistoryResponses, GetContactHistoryErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -493,7 +547,7 @@ export const getContactHistory = <ThrowOnError extends boolean = false>(
  * Lists contacts by id, a page at a time, with optional filters.
  */
 export const listContacts = <ThrowOnError extends boolean = false>(options?: Options<ListContactsData, ThrowOnError>) =>
-  (options?.client ?? client).get<ListContactsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<ListContactsResponses, ListContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -508,7 +562,7 @@ export const listContacts = <ThrowOnError extends boolean = false>(options?: Opt
 export const upsertContacts = <ThrowOnError extends boolean = false>(
   options: Options<UpsertContactsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<UpsertContactsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<UpsertContactsResponses, UpsertContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -527,7 +581,7 @@ export const upsertContacts = <ThrowOnError extends boolean = false>(
 export const updateContacts = <ThrowOnError extends boolean = false>(
   options: Options<UpdateContactsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<UpdateContactsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<UpdateContactsResponses, UpdateContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -544,7 +598,7 @@ export const updateContacts = <ThrowOnError extends boolean = false>(
  * The latest 100 imports, newest first.
  */
 export const listImports = <ThrowOnError extends boolean = false>(options?: Options<ListImportsData, ThrowOnError>) =>
-  (options?.client ?? client).get<ListImportsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<ListImportsResponses, ListImportsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -557,7 +611,7 @@ export const listImports = <ThrowOnError extends boolean = false>(options?: Opti
  * Imports a file of contacts in the background (v4): answers at once with the operation to follow.
  */
 export const createImport = <ThrowOnError extends boolean = false>(options: Options<CreateImportData, ThrowOnError>) =>
-  (options.client ?? client).post<CreateImportResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateImportResponses, CreateImportErrors, ThrowOnError>({
     ...formDataBodySerializer,
     security: [
       { scheme: 'bearer', type: 'http' },
@@ -577,7 +631,7 @@ export const createImport = <ThrowOnError extends boolean = false>(options: Opti
 export const downloadImportFile = <ThrowOnError extends boolean = false>(
   options: Options<DownloadImportFileData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<DownloadImportFileResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<DownloadImportFileResponses, DownloadImportFileErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -590,7 +644,7 @@ export const downloadImportFile = <ThrowOnError extends boolean = false>(
  * Forgets a finished import and its files; its contacts stay.
  */
 export const deleteImport = <ThrowOnError extends boolean = false>(options: Options<DeleteImportData, ThrowOnError>) =>
-  (options.client ?? client).delete<DeleteImportResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteImportResponses, DeleteImportErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -603,7 +657,7 @@ export const deleteImport = <ThrowOnError extends boolean = false>(options: Opti
  * One import with its progress and counts.
  */
 export const getImport = <ThrowOnError extends boolean = false>(options: Options<GetImportData, ThrowOnError>) =>
-  (options.client ?? client).get<GetImportResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetImportResponses, GetImportErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -616,7 +670,7 @@ export const getImport = <ThrowOnError extends boolean = false>(options: Options
  * The latest 100 purges, newest first.
  */
 export const listPurges = <ThrowOnError extends boolean = false>(options?: Options<ListPurgesData, ThrowOnError>) =>
-  (options?.client ?? client).get<ListPurgesResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<ListPurgesResponses, ListPurgesErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -629,7 +683,7 @@ export const listPurges = <ThrowOnError extends boolean = false>(options?: Optio
  * Deletes the contacts whose key is in column `keyColumn` of a file (suppression records kept).
  */
 export const createPurge = <ThrowOnError extends boolean = false>(options: Options<CreatePurgeData, ThrowOnError>) =>
-  (options.client ?? client).post<CreatePurgeResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreatePurgeResponses, CreatePurgeErrors, ThrowOnError>({
     ...formDataBodySerializer,
     security: [
       { scheme: 'bearer', type: 'http' },
@@ -646,7 +700,7 @@ export const createPurge = <ThrowOnError extends boolean = false>(options: Optio
 export const downloadPurgeFile = <ThrowOnError extends boolean = false>(
   options: Options<DownloadPurgeFileData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<DownloadPurgeFileResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<DownloadPurgeFileResponses, DownloadPurgeFileErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -656,7 +710,7 @@ export const downloadPurgeFile = <ThrowOnError extends boolean = false>(
   });
 
 export const deletePurge = <ThrowOnError extends boolean = false>(options: Options<DeletePurgeData, ThrowOnError>) =>
-  (options.client ?? client).delete<DeletePurgeResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeletePurgeResponses, DeletePurgeErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -666,7 +720,7 @@ export const deletePurge = <ThrowOnError extends boolean = false>(options: Optio
   });
 
 export const getPurge = <ThrowOnError extends boolean = false>(options: Options<GetPurgeData, ThrowOnError>) =>
-  (options.client ?? client).get<GetPurgeResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetPurgeResponses, GetPurgeErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -681,7 +735,7 @@ export const getPurge = <ThrowOnError extends boolean = false>(options: Options<
 export const anonymiseContact = <ThrowOnError extends boolean = false>(
   options: Options<AnonymiseContactData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<AnonymiseContactResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<AnonymiseContactResponses, AnonymiseContactErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -696,7 +750,7 @@ export const anonymiseContact = <ThrowOnError extends boolean = false>(
 export const getPersonalData = <ThrowOnError extends boolean = false>(
   options: Options<GetPersonalDataData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetPersonalDataResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetPersonalDataResponses, GetPersonalDataErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -711,7 +765,7 @@ export const getPersonalData = <ThrowOnError extends boolean = false>(
 export const recordDeliverabilityEvents = <ThrowOnError extends boolean = false>(
   options: Options<RecordDeliverabilityEventsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<RecordDeliverabilityEventsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<RecordDeliverabilityEventsResponses, RecordDeliverabilityEventsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -728,7 +782,7 @@ export const recordDeliverabilityEvents = <ThrowOnError extends boolean = false>
  * Lists the account's static groups with their sizes.
  */
 export const listGroups = <ThrowOnError extends boolean = false>(options?: Options<ListGroupsData, ThrowOnError>) =>
-  (options?.client ?? client).get<ListGroupsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<ListGroupsResponses, ListGroupsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -741,7 +795,7 @@ export const listGroups = <ThrowOnError extends boolean = false>(options?: Optio
  * Creates a static group; names are unique per account, ignoring case.
  */
 export const createGroup = <ThrowOnError extends boolean = false>(options: Options<CreateGroupData, ThrowOnError>) =>
-  (options.client ?? client).post<CreateGroupResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateGroupResponses, CreateGroupErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -758,7 +812,7 @@ export const createGroup = <ThrowOnError extends boolean = false>(options: Optio
  * Deletes the group; its contacts stay.
  */
 export const deleteGroup = <ThrowOnError extends boolean = false>(options: Options<DeleteGroupData, ThrowOnError>) =>
-  (options.client ?? client).delete<DeleteGroupResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteGroupResponses, DeleteGroupErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -768,7 +822,7 @@ export const deleteGroup = <ThrowOnError extends boolean = false>(options: Optio
   });
 
 export const getGroup = <ThrowOnError extends boolean = false>(options: Options<GetGroupData, ThrowOnError>) =>
-  (options.client ?? client).get<GetGroupResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetGroupResponses, GetGroupErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -778,7 +832,7 @@ export const getGroup = <ThrowOnError extends boolean = false>(options: Options<
   });
 
 export const renameGroup = <ThrowOnError extends boolean = false>(options: Options<RenameGroupData, ThrowOnError>) =>
-  (options.client ?? client).put<RenameGroupResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<RenameGroupResponses, RenameGroupErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -797,7 +851,7 @@ export const renameGroup = <ThrowOnError extends boolean = false>(options: Optio
 export const removeGroupContacts = <ThrowOnError extends boolean = false>(
   options: Options<RemoveGroupContactsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<RemoveGroupContactsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<RemoveGroupContactsResponses, RemoveGroupContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -816,7 +870,7 @@ export const removeGroupContacts = <ThrowOnError extends boolean = false>(
 export const addGroupContacts = <ThrowOnError extends boolean = false>(
   options: Options<AddGroupContactsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<AddGroupContactsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<AddGroupContactsResponses, AddGroupContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -835,7 +889,7 @@ export const addGroupContacts = <ThrowOnError extends boolean = false>(
 export const uploadImportDraft = <ThrowOnError extends boolean = false>(
   options: Options<UploadImportDraftData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<UploadImportDraftResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<UploadImportDraftResponses, UploadImportDraftErrors, ThrowOnError>({
     ...formDataBodySerializer,
     security: [
       { scheme: 'bearer', type: 'http' },
@@ -855,7 +909,7 @@ export const uploadImportDraft = <ThrowOnError extends boolean = false>(
 export const deleteImportDraft = <ThrowOnError extends boolean = false>(
   options: Options<DeleteImportDraftData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteImportDraftResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteImportDraftResponses, DeleteImportDraftErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -867,7 +921,7 @@ export const deleteImportDraft = <ThrowOnError extends boolean = false>(
 export const getImportDraft = <ThrowOnError extends boolean = false>(
   options: Options<GetImportDraftData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetImportDraftResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetImportDraftResponses, GetImportDraftErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -882,7 +936,7 @@ export const getImportDraft = <ThrowOnError extends boolean = false>(
 export const correctImportDraftCells = <ThrowOnError extends boolean = false>(
   options: Options<CorrectImportDraftCellsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).patch<CorrectImportDraftCellsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).patch<CorrectImportDraftCellsResponses, CorrectImportDraftCellsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -901,7 +955,7 @@ export const correctImportDraftCells = <ThrowOnError extends boolean = false>(
 export const confirmImportDraft = <ThrowOnError extends boolean = false>(
   options: Options<ConfirmImportDraftData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<ConfirmImportDraftResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<ConfirmImportDraftResponses, ConfirmImportDraftErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -920,7 +974,7 @@ export const confirmImportDraft = <ThrowOnError extends boolean = false>(
 export const setImportDraftMatchings = <ThrowOnError extends boolean = false>(
   options: Options<SetImportDraftMatchingsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<SetImportDraftMatchingsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<SetImportDraftMatchingsResponses, SetImportDraftMatchingsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -939,7 +993,7 @@ export const setImportDraftMatchings = <ThrowOnError extends boolean = false>(
 export const chooseImportDraftSheet = <ThrowOnError extends boolean = false>(
   options: Options<ChooseImportDraftSheetData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<ChooseImportDraftSheetResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<ChooseImportDraftSheetResponses, ChooseImportDraftSheetErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -958,7 +1012,7 @@ export const chooseImportDraftSheet = <ThrowOnError extends boolean = false>(
 export const validateImportDraft = <ThrowOnError extends boolean = false>(
   options: Options<ValidateImportDraftData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<ValidateImportDraftResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<ValidateImportDraftResponses, ValidateImportDraftErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -975,4 +1029,4 @@ export const validateImportDraft = <ThrowOnError extends boolean = false>(
  * Readiness: answers 200 when the database answers, 503 otherwise.
  */
 export const getHealth = <ThrowOnError extends boolean = false>(options?: Options<GetHealthData, ThrowOnError>) =>
-  (options?.client ?? client).get<GetHealthResponses, unknown, ThrowOnError>({ url: '/health', ...options });
+  (options?.client ?? client).get<GetHealthResponses, GetHealthErrors, ThrowOnError>({ url: '/health', ...options });

@@ -36,6 +36,10 @@ export type BulkContactWriteResultDto = {
 };
 
 export type BulkItemResultDto = {
+  /**
+   * The error code, as in an error answer (`ContactKeyTaken`, `InvalidAttributes`…).
+   */
+  code?: string;
   contactKey: string | null;
   details?: Array<ErrorDetailDto>;
   id?: number;
@@ -377,8 +381,31 @@ export type DeliverabilityEventDto = {
 };
 
 export type ErrorDetailDto = {
+  /**
+   * The field concerned, when there is one (`attributes.0.fieldValue`).
+   */
   field?: string;
   message: string;
+};
+
+export type ErrorDto = {
+  /**
+   * What went wrong, stable for clients to branch on (`FieldNameTaken`, `ValidationFailed`, `RouteNotFound`…).
+   */
+  code: string;
+  /**
+   * One entry per invalid field or item, when there are several.
+   */
+  details?: Array<ErrorDetailDto>;
+  /**
+   * The HTTP status text.
+   */
+  error: string;
+  /**
+   * What to fix, in words.
+   */
+  message: string;
+  statusCode: number;
 };
 
 export type EventBatchResultDto = {
@@ -860,6 +887,15 @@ export type GetContactFieldsData = {
   url: '/api/rest/v4/account/contactattribute';
 };
 
+export type GetContactFieldsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactFieldsError = GetContactFieldsErrors[keyof GetContactFieldsErrors];
+
 export type GetContactFieldsResponses = {
   200: Array<FieldDto>;
 };
@@ -872,6 +908,15 @@ export type CreateContactFieldData = {
   query?: never;
   url: '/api/rest/v4/account/contactattribute';
 };
+
+export type CreateContactFieldErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateContactFieldError = CreateContactFieldErrors[keyof CreateContactFieldErrors];
 
 export type CreateContactFieldResponses = {
   201: FieldDto;
@@ -886,6 +931,15 @@ export type UpdateContactFieldData = {
   url: '/api/rest/v4/account/contactattribute';
 };
 
+export type UpdateContactFieldErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateContactFieldError = UpdateContactFieldErrors[keyof UpdateContactFieldErrors];
+
 export type UpdateContactFieldResponses = {
   200: FieldDto;
 };
@@ -899,6 +953,15 @@ export type GetBuiltinFieldsData = {
   url: '/api/rest/v4/account/contactattribute/builtin';
 };
 
+export type GetBuiltinFieldsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetBuiltinFieldsError = GetBuiltinFieldsErrors[keyof GetBuiltinFieldsErrors];
+
 export type GetBuiltinFieldsResponses = {
   200: Array<BuiltinFieldDto>;
 };
@@ -911,6 +974,15 @@ export type UpdateContactFieldValueData = {
   query?: never;
   url: '/api/rest/v4/account/contactattribute/value';
 };
+
+export type UpdateContactFieldValueErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateContactFieldValueError = UpdateContactFieldValueErrors[keyof UpdateContactFieldValueErrors];
 
 export type UpdateContactFieldValueResponses = {
   200: FieldValueDto;
@@ -927,6 +999,15 @@ export type DeleteContactFieldValueData = {
   url: '/api/rest/v4/account/contactattribute/value/{id}';
 };
 
+export type DeleteContactFieldValueErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteContactFieldValueError = DeleteContactFieldValueErrors[keyof DeleteContactFieldValueErrors];
+
 export type DeleteContactFieldValueResponses = {
   204: void;
 };
@@ -941,6 +1022,15 @@ export type GetContactFieldValuesData = {
   query?: never;
   url: '/api/rest/v4/account/contactattribute/value/{id}';
 };
+
+export type GetContactFieldValuesErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactFieldValuesError = GetContactFieldValuesErrors[keyof GetContactFieldValuesErrors];
 
 export type GetContactFieldValuesResponses = {
   200: Array<FieldValueDto>;
@@ -957,6 +1047,15 @@ export type CreateContactFieldValueData = {
   url: '/api/rest/v4/account/contactattribute/value/{id}';
 };
 
+export type CreateContactFieldValueErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateContactFieldValueError = CreateContactFieldValueErrors[keyof CreateContactFieldValueErrors];
+
 export type CreateContactFieldValueResponses = {
   201: FieldValueDto;
 };
@@ -971,6 +1070,15 @@ export type DeleteContactFieldData = {
   query?: never;
   url: '/api/rest/v4/account/contactattribute/{id}';
 };
+
+export type DeleteContactFieldErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteContactFieldError = DeleteContactFieldErrors[keyof DeleteContactFieldErrors];
 
 export type DeleteContactFieldResponses = {
   204: void;
@@ -987,6 +1095,15 @@ export type GetContactFieldData = {
   url: '/api/rest/v4/account/contactattribute/{id}';
 };
 
+export type GetContactFieldErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactFieldError = GetContactFieldErrors[keyof GetContactFieldErrors];
+
 export type GetContactFieldResponses = {
   200: FieldDto;
 };
@@ -999,6 +1116,15 @@ export type UpdateAccountSettingsData = {
   query?: never;
   url: '/api/rest/v4/account/settingsattribute';
 };
+
+export type UpdateAccountSettingsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateAccountSettingsError = UpdateAccountSettingsErrors[keyof UpdateAccountSettingsErrors];
 
 export type UpdateAccountSettingsResponses = {
   200: SettingsDto;
@@ -1015,6 +1141,15 @@ export type GetAccountSettingData = {
   url: '/api/rest/v4/account/settingsattribute/{setting}';
 };
 
+export type GetAccountSettingErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetAccountSettingError = GetAccountSettingErrors[keyof GetAccountSettingErrors];
+
 export type GetAccountSettingResponses = {
   200: SettingsDto;
 };
@@ -1027,6 +1162,15 @@ export type CreateAccountData = {
   query?: never;
   url: '/api/rest/v4/admin/accounts';
 };
+
+export type CreateAccountErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateAccountError = CreateAccountErrors[keyof CreateAccountErrors];
 
 export type CreateAccountResponses = {
   201: AccountCreatedDto;
@@ -1043,6 +1187,15 @@ export type RotateAccountKeyData = {
   url: '/api/rest/v4/admin/accounts/{id}/keys';
 };
 
+export type RotateAccountKeyErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type RotateAccountKeyError = RotateAccountKeyErrors[keyof RotateAccountKeyErrors];
+
 export type RotateAccountKeyResponses = {
   201: AccountCreatedDto;
 };
@@ -1056,6 +1209,15 @@ export type UpsertContactData = {
   url: '/api/rest/v4/contact/attribute';
 };
 
+export type UpsertContactErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpsertContactError = UpsertContactErrors[keyof UpsertContactErrors];
+
 export type UpsertContactResponses = {
   201: ContactWriteResultDto;
 };
@@ -1068,6 +1230,15 @@ export type UpdateContactData = {
   query?: never;
   url: '/api/rest/v4/contact/attribute';
 };
+
+export type UpdateContactErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateContactError = UpdateContactErrors[keyof UpdateContactErrors];
 
 export type UpdateContactResponses = {
   200: ContactWriteResultDto;
@@ -1084,6 +1255,15 @@ export type DeleteContactData = {
   url: '/api/rest/v4/contact/attribute/{contactKey}';
 };
 
+export type DeleteContactErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteContactError = DeleteContactErrors[keyof DeleteContactErrors];
+
 export type DeleteContactResponses = {
   204: void;
 };
@@ -1098,6 +1278,15 @@ export type GetContactData = {
   query?: never;
   url: '/api/rest/v4/contact/attribute/{contactKey}';
 };
+
+export type GetContactErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactError = GetContactErrors[keyof GetContactErrors];
 
 export type GetContactResponses = {
   200: ContactDataDto;
@@ -1114,6 +1303,15 @@ export type DeleteContactByIdData = {
   url: '/api/rest/v4/contact/attributebycid/{id}';
 };
 
+export type DeleteContactByIdErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteContactByIdError = DeleteContactByIdErrors[keyof DeleteContactByIdErrors];
+
 export type DeleteContactByIdResponses = {
   204: void;
 };
@@ -1129,6 +1327,15 @@ export type GetContactByIdData = {
   url: '/api/rest/v4/contact/attributebycid/{id}';
 };
 
+export type GetContactByIdErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactByIdError = GetContactByIdErrors[keyof GetContactByIdErrors];
+
 export type GetContactByIdResponses = {
   200: ContactDataDto;
 };
@@ -1141,6 +1348,15 @@ export type SearchContactHistoryData = {
   query?: never;
   url: '/api/rest/v4/contact/history';
 };
+
+export type SearchContactHistoryErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type SearchContactHistoryError = SearchContactHistoryErrors[keyof SearchContactHistoryErrors];
 
 export type SearchContactHistoryResponses = {
   200: ContactHistoryDto;
@@ -1157,6 +1373,15 @@ export type GetContactHistoryData = {
   query?: never;
   url: '/api/rest/v4/contact/history/{contactKey}/{size}';
 };
+
+export type GetContactHistoryErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactHistoryError = GetContactHistoryErrors[keyof GetContactHistoryErrors];
 
 export type GetContactHistoryResponses = {
   200: ContactHistoryDto;
@@ -1187,6 +1412,15 @@ export type ListContactsData = {
   url: '/api/rest/v4/contacts';
 };
 
+export type ListContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListContactsError = ListContactsErrors[keyof ListContactsErrors];
+
 export type ListContactsResponses = {
   200: ContactPageDto;
 };
@@ -1199,6 +1433,15 @@ export type UpsertContactsData = {
   query?: never;
   url: '/api/rest/v4/contacts/attribute';
 };
+
+export type UpsertContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpsertContactsError = UpsertContactsErrors[keyof UpsertContactsErrors];
 
 export type UpsertContactsResponses = {
   201: BulkContactWriteResultDto;
@@ -1213,6 +1456,15 @@ export type UpdateContactsData = {
   url: '/api/rest/v4/contacts/attribute';
 };
 
+export type UpdateContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateContactsError = UpdateContactsErrors[keyof UpdateContactsErrors];
+
 export type UpdateContactsResponses = {
   200: BulkContactWriteResultDto;
 };
@@ -1226,6 +1478,15 @@ export type ListImportsData = {
   url: '/api/rest/v4/contacts/import';
 };
 
+export type ListImportsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListImportsError = ListImportsErrors[keyof ListImportsErrors];
+
 export type ListImportsResponses = {
   200: Array<ImportOperationDto>;
 };
@@ -1238,6 +1499,15 @@ export type CreateImportData = {
   query?: never;
   url: '/api/rest/v4/contacts/import/add';
 };
+
+export type CreateImportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateImportError = CreateImportErrors[keyof CreateImportErrors];
 
 export type CreateImportResponses = {
   201: ImportOperationDto;
@@ -1254,6 +1524,15 @@ export type DownloadImportFileData = {
   url: '/api/rest/v4/contacts/import/file/{fileName}';
 };
 
+export type DownloadImportFileErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DownloadImportFileError = DownloadImportFileErrors[keyof DownloadImportFileErrors];
+
 export type DownloadImportFileResponses = {
   200: Blob | File;
 };
@@ -1268,6 +1547,15 @@ export type DeleteImportData = {
   query?: never;
   url: '/api/rest/v4/contacts/import/{id}';
 };
+
+export type DeleteImportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteImportError = DeleteImportErrors[keyof DeleteImportErrors];
 
 export type DeleteImportResponses = {
   204: void;
@@ -1284,6 +1572,15 @@ export type GetImportData = {
   url: '/api/rest/v4/contacts/import/{id}';
 };
 
+export type GetImportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetImportError = GetImportErrors[keyof GetImportErrors];
+
 export type GetImportResponses = {
   200: ImportOperationDto;
 };
@@ -1297,6 +1594,15 @@ export type ListPurgesData = {
   url: '/api/rest/v4/contacts/purge';
 };
 
+export type ListPurgesErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListPurgesError = ListPurgesErrors[keyof ListPurgesErrors];
+
 export type ListPurgesResponses = {
   200: Array<PurgeOperationDto>;
 };
@@ -1309,6 +1615,15 @@ export type CreatePurgeData = {
   query?: never;
   url: '/api/rest/v4/contacts/purge/add';
 };
+
+export type CreatePurgeErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreatePurgeError = CreatePurgeErrors[keyof CreatePurgeErrors];
 
 export type CreatePurgeResponses = {
   201: PurgeOperationDto;
@@ -1325,6 +1640,15 @@ export type DownloadPurgeFileData = {
   url: '/api/rest/v4/contacts/purge/file/{fileName}';
 };
 
+export type DownloadPurgeFileErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DownloadPurgeFileError = DownloadPurgeFileErrors[keyof DownloadPurgeFileErrors];
+
 export type DownloadPurgeFileResponses = {
   200: Blob | File;
 };
@@ -1339,6 +1663,15 @@ export type DeletePurgeData = {
   query?: never;
   url: '/api/rest/v4/contacts/purge/{id}';
 };
+
+export type DeletePurgeErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeletePurgeError = DeletePurgeErrors[keyof DeletePurgeErrors];
 
 export type DeletePurgeResponses = {
   204: void;
@@ -1355,6 +1688,15 @@ export type GetPurgeData = {
   url: '/api/rest/v4/contacts/purge/{id}';
 };
 
+export type GetPurgeErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetPurgeError = GetPurgeErrors[keyof GetPurgeErrors];
+
 export type GetPurgeResponses = {
   200: PurgeOperationDto;
 };
@@ -1369,6 +1711,15 @@ export type AnonymiseContactData = {
   query?: never;
   url: '/api/rest/v4/contacts/{id}/anonymise';
 };
+
+export type AnonymiseContactErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type AnonymiseContactError = AnonymiseContactErrors[keyof AnonymiseContactErrors];
 
 export type AnonymiseContactResponses = {
   200: AnonymisedContactDto;
@@ -1385,6 +1736,15 @@ export type GetPersonalDataData = {
   url: '/api/rest/v4/contacts/{id}/personal-data';
 };
 
+export type GetPersonalDataErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetPersonalDataError = GetPersonalDataErrors[keyof GetPersonalDataErrors];
+
 export type GetPersonalDataResponses = {
   200: ContactPersonalDataDto;
 };
@@ -1397,6 +1757,15 @@ export type RecordDeliverabilityEventsData = {
   query?: never;
   url: '/api/rest/v4/deliverability/events';
 };
+
+export type RecordDeliverabilityEventsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type RecordDeliverabilityEventsError = RecordDeliverabilityEventsErrors[keyof RecordDeliverabilityEventsErrors];
 
 export type RecordDeliverabilityEventsResponses = {
   200: EventBatchResultDto;
@@ -1412,6 +1781,15 @@ export type ListGroupsData = {
   url: '/api/rest/v4/groups';
 };
 
+export type ListGroupsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListGroupsError = ListGroupsErrors[keyof ListGroupsErrors];
+
 export type ListGroupsResponses = {
   200: Array<GroupDto>;
 };
@@ -1424,6 +1802,15 @@ export type CreateGroupData = {
   query?: never;
   url: '/api/rest/v4/groups';
 };
+
+export type CreateGroupErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateGroupError = CreateGroupErrors[keyof CreateGroupErrors];
 
 export type CreateGroupResponses = {
   201: GroupDto;
@@ -1440,6 +1827,15 @@ export type DeleteGroupData = {
   url: '/api/rest/v4/groups/{id}';
 };
 
+export type DeleteGroupErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteGroupError = DeleteGroupErrors[keyof DeleteGroupErrors];
+
 export type DeleteGroupResponses = {
   204: void;
 };
@@ -1454,6 +1850,15 @@ export type GetGroupData = {
   query?: never;
   url: '/api/rest/v4/groups/{id}';
 };
+
+export type GetGroupErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetGroupError = GetGroupErrors[keyof GetGroupErrors];
 
 export type GetGroupResponses = {
   200: GroupDto;
@@ -1470,6 +1875,15 @@ export type RenameGroupData = {
   url: '/api/rest/v4/groups/{id}';
 };
 
+export type RenameGroupErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type RenameGroupError = RenameGroupErrors[keyof RenameGroupErrors];
+
 export type RenameGroupResponses = {
   200: GroupDto;
 };
@@ -1484,6 +1898,15 @@ export type RemoveGroupContactsData = {
   query?: never;
   url: '/api/rest/v4/groups/{id}/contacts';
 };
+
+export type RemoveGroupContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type RemoveGroupContactsError = RemoveGroupContactsErrors[keyof RemoveGroupContactsErrors];
 
 export type RemoveGroupContactsResponses = {
   200: GroupMembershipResultDto;
@@ -1500,6 +1923,15 @@ export type AddGroupContactsData = {
   url: '/api/rest/v4/groups/{id}/contacts';
 };
 
+export type AddGroupContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type AddGroupContactsError = AddGroupContactsErrors[keyof AddGroupContactsErrors];
+
 export type AddGroupContactsResponses = {
   200: GroupMembershipResultDto;
 };
@@ -1512,6 +1944,15 @@ export type UploadImportDraftData = {
   query?: never;
   url: '/api/rest/v4/imports/drafts';
 };
+
+export type UploadImportDraftErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UploadImportDraftError = UploadImportDraftErrors[keyof UploadImportDraftErrors];
 
 export type UploadImportDraftResponses = {
   201: ImportDraftDto;
@@ -1528,6 +1969,15 @@ export type DeleteImportDraftData = {
   url: '/api/rest/v4/imports/drafts/{id}';
 };
 
+export type DeleteImportDraftErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteImportDraftError = DeleteImportDraftErrors[keyof DeleteImportDraftErrors];
+
 export type DeleteImportDraftResponses = {
   204: void;
 };
@@ -1542,6 +1992,15 @@ export type GetImportDraftData = {
   query?: never;
   url: '/api/rest/v4/imports/drafts/{id}';
 };
+
+export type GetImportDraftErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetImportDraftError = GetImportDraftErrors[keyof GetImportDraftErrors];
 
 export type GetImportDraftResponses = {
   200: ImportDraftDto;
@@ -1558,6 +2017,15 @@ export type CorrectImportDraftCellsData = {
   url: '/api/rest/v4/imports/drafts/{id}/cells';
 };
 
+export type CorrectImportDraftCellsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CorrectImportDraftCellsError = CorrectImportDraftCellsErrors[keyof CorrectImportDraftCellsErrors];
+
 export type CorrectImportDraftCellsResponses = {
   200: ImportDraftCorrectedRowsDto;
 };
@@ -1572,6 +2040,15 @@ export type ConfirmImportDraftData = {
   query?: never;
   url: '/api/rest/v4/imports/drafts/{id}/confirmation';
 };
+
+export type ConfirmImportDraftErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ConfirmImportDraftError = ConfirmImportDraftErrors[keyof ConfirmImportDraftErrors];
 
 export type ConfirmImportDraftResponses = {
   201: ImportOperationDto;
@@ -1588,6 +2065,15 @@ export type SetImportDraftMatchingsData = {
   url: '/api/rest/v4/imports/drafts/{id}/matchings';
 };
 
+export type SetImportDraftMatchingsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type SetImportDraftMatchingsError = SetImportDraftMatchingsErrors[keyof SetImportDraftMatchingsErrors];
+
 export type SetImportDraftMatchingsResponses = {
   200: ImportDraftDto;
 };
@@ -1602,6 +2088,15 @@ export type ChooseImportDraftSheetData = {
   query?: never;
   url: '/api/rest/v4/imports/drafts/{id}/sheet';
 };
+
+export type ChooseImportDraftSheetErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ChooseImportDraftSheetError = ChooseImportDraftSheetErrors[keyof ChooseImportDraftSheetErrors];
 
 export type ChooseImportDraftSheetResponses = {
   200: ImportDraftColumnsDto;
@@ -1618,6 +2113,15 @@ export type ValidateImportDraftData = {
   url: '/api/rest/v4/imports/drafts/{id}/validation';
 };
 
+export type ValidateImportDraftErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ValidateImportDraftError = ValidateImportDraftErrors[keyof ValidateImportDraftErrors];
+
 export type ValidateImportDraftResponses = {
   200: ImportDraftValidationDto;
 };
@@ -1630,6 +2134,15 @@ export type GetHealthData = {
   query?: never;
   url: '/health';
 };
+
+export type GetHealthErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetHealthError = GetHealthErrors[keyof GetHealthErrors];
 
 export type GetHealthResponses = {
   200: HealthDto;
