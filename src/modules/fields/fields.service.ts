@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { formatUtc } from '../../common/dates';
 import { BadRequest, Conflict, NotFound } from '../../common/errors';
+import { mapUniqueViolations } from '../../common/unique-violation';
 import { BUILTIN_FIELDS } from './builtin-fields';
 import { FieldCatalogue } from './field-catalogue';
 import { isListFormat, readFieldOptions } from './field-options';
@@ -39,6 +40,9 @@ function options(format: CustomFieldFormat, given: string | undefined): string {
   return reading.value;
 }
 
+const nameTaken = (name: string) =>
+  new Conflict('FieldNameTaken', `A field named "${name}" already exists (names ignore case)`);
+
 @Injectable()
 export class FieldsService {
   constructor(private readonly fields: FieldsRepository) {}
@@ -64,12 +68,16 @@ export class FieldsService {
   async create(accountId: string, dto: CreateFieldDto): Promise<FieldDto> {
     const name = dto.name.trim();
     await this.ensureNameFree(accountId, name);
-    const row = await this.fields.insertField(accountId, {
-      name,
-      description: dto.description ?? '',
-      format: dto.format,
-      options: options(dto.format, dto.options),
-    });
+    const row = await mapUniqueViolations(
+      () =>
+        this.fields.insertField(accountId, {
+          name,
+          description: dto.description ?? '',
+          format: dto.format,
+          options: options(dto.format, dto.options),
+        }),
+      { custom_field_account_name_key: () => nameTaken(name) },
+    );
     return toFieldDto(row);
   }
 
@@ -83,11 +91,15 @@ export class FieldsService {
     }
     const name = dto.name?.trim() ?? current.name;
     if (name.toLowerCase() !== current.name.toLowerCase()) await this.ensureNameFree(accountId, name, current.id);
-    const row = await this.fields.updateField(accountId, current.id, {
-      name,
-      description: dto.description ?? current.description,
-      options: dto.options === undefined ? current.options : options(current.format, dto.options),
-    });
+    const row = await mapUniqueViolations(
+      () =>
+        this.fields.updateField(accountId, current.id, {
+          name,
+          description: dto.description ?? current.description,
+          options: dto.options === undefined ? current.options : options(current.format, dto.options),
+        }),
+      { custom_field_account_name_key: () => nameTaken(name) },
+    );
     return toFieldDto(row ?? current);
   }
 
@@ -172,9 +184,7 @@ export class FieldsService {
   }
 
   private async ensureNameFree(accountId: string, name: string, exceptId = 0): Promise<void> {
-    if (await this.fields.nameTaken(accountId, name, exceptId)) {
-      throw new Conflict('FieldNameTaken', `A field named "${name}" already exists (names ignore case)`);
-    }
+    if (await this.fields.nameTaken(accountId, name, exceptId)) throw nameTaken(name);
     if (BUILTIN_FIELDS.some((f) => f.key === name.toLowerCase())) {
       throw new Conflict('FieldNameTaken', `"${name}" is a built-in field key; choose another name`);
     }

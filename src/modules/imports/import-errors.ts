@@ -48,6 +48,11 @@ export const importErrors = {
     ),
   draftConfirmed: (id: string) => new Conflict('DraftAlreadyConfirmed', `Draft ${id} is already confirmed`),
   draftNotReady: (what: string) => new BadRequest('DraftNotReady', what),
+  keyChangeWhileRunning: (kind: string, id: number) =>
+    new Conflict(
+      'ImportRunning',
+      `${kind === 'purge' ? 'Purge' : 'Import'} ${id} of this account is pending or running and reads contacts by the current uniqueness key; change the key once it is done, failed or cancelled`,
+    ),
   operationRunning: (id: number) =>
     new Conflict('ImportRunning', `Import ${id} is running; wait until it is done, failed or cancelled`),
 };

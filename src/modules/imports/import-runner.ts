@@ -27,6 +27,7 @@ import { ContactsService } from '../contacts/contacts.service';
 import type { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
 import { openImportTable } from './file-table';
+import { importErrors } from './import-errors';
 import { ImportsRepository, type CounterDelta, type OperationRow, type Rejection } from './imports.repository';
 import { compileMatchings, type MatchingPlan } from './rules/matching-plan';
 import { correctedRow } from './rules/corrections';
@@ -95,6 +96,11 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
       retryLimit: 3,
       retryDelay: 5,
       expireInSeconds: 4 * 3600,
+    });
+    // A run reads and writes contacts by the account's key, read once when it starts.
+    this.accounts.guardUniquenessKeyChange(async (em, accountId) => {
+      const active = await this.imports.findActive(em, accountId);
+      if (active) throw importErrors.keyChangeWhileRunning(active.kind, active.id);
     });
   }
 

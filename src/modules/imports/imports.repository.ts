@@ -121,6 +121,16 @@ export class ImportsRepository {
     return rows[0] ? this.find(rows[0].accountId, rows[0].kind, id) : undefined;
   }
 
+  /** The account's oldest import or purge waiting or running, if any. */
+  async findActive(em: EntityManager, accountId: string): Promise<{ id: number; kind: OperationKind } | undefined> {
+    const rows: { id: number; kind: OperationKind }[] = await em.query(
+      `SELECT id::int AS id, kind FROM import_operation WHERE account_id = $1 AND status IN ('pending', 'running')
+       ORDER BY id LIMIT 1`,
+      [accountId],
+    );
+    return rows[0];
+  }
+
   /** Running operations whose worker stopped beating: to be requeued. */
   async findStale(staleSeconds: number): Promise<number[]> {
     const rows: { id: number }[] = await this.db.query(
