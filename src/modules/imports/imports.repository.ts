@@ -131,11 +131,15 @@ export class ImportsRepository {
     return rows[0];
   }
 
-  /** Running operations whose worker stopped beating: to be requeued. */
+  /**
+   * Operations to be requeued: running ones whose worker stopped beating, and pending ones nothing touched for as
+   * long (recorded but never sent when the process died in between, or put back in line by a worker that died).
+   */
   async findStale(staleSeconds: number): Promise<number[]> {
     const rows: { id: number }[] = await this.db.query(
       `SELECT id::int AS id FROM import_operation
-       WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)`,
+       WHERE status IN ('running', 'pending') AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $1)
+       ORDER BY id`,
       [staleSeconds],
     );
     return rows.map((r) => r.id);
