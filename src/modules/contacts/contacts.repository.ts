@@ -137,7 +137,10 @@ export class ContactsRepository {
     if (filters.mobile !== undefined) add('c.mobile = ?', filters.mobile);
     if (filters.updatedSince !== undefined) add('c.updated_at >= ?', filters.updatedSince);
     if (filters.groupId !== undefined) {
-      add('EXISTS (SELECT 1 FROM group_member m WHERE m.contact_id = c.id AND m.group_id = ?)', filters.groupId);
+      add(
+        'EXISTS (SELECT 1 FROM group_member m WHERE m.account_id = c.account_id AND m.contact_id = c.id AND m.group_id = ?)',
+        filters.groupId,
+      );
     }
     params.push(filters.limit);
     return this.db.query(

@@ -116,11 +116,11 @@ export class FieldsService {
     await this.mustFindList(accountId, fieldId);
     const text = dto.text.trim();
     return this.fields.transaction(async (em) => {
-      await this.fields.lockField(fieldId, em);
-      if (await this.fields.valueTextTaken(fieldId, text, 0, em)) {
+      await this.fields.lockField(accountId, fieldId, em);
+      if (await this.fields.valueTextTaken(accountId, fieldId, text, 0, em)) {
         throw new Conflict('FieldValueTaken', `Field ${fieldId} already has the value "${text}"`);
       }
-      const count = await this.fields.countValues(fieldId, em);
+      const count = await this.fields.countValues(accountId, fieldId, em);
       const position = Math.min(dto.index ?? count + 1, count + 1);
       return toValueDto(await this.fields.insertValueAt(accountId, fieldId, text, position, em));
     });
@@ -130,15 +130,15 @@ export class FieldsService {
     const found = await this.fields.findValue(accountId, dto.id);
     if (!found) throw new NotFound('FieldValue', dto.id);
     return this.fields.transaction(async (em) => {
-      await this.fields.lockField(found.fieldId, em);
+      await this.fields.lockField(accountId, found.fieldId, em);
       const value = (await this.fields.findValue(accountId, dto.id, em)) ?? found;
       const text = dto.text?.trim() ?? value.text;
-      if (await this.fields.valueTextTaken(value.fieldId, text, value.id, em)) {
+      if (await this.fields.valueTextTaken(accountId, value.fieldId, text, value.id, em)) {
         throw new Conflict('FieldValueTaken', `Field ${value.fieldId} already has the value "${text}"`);
       }
-      const count = await this.fields.countValues(value.fieldId, em);
+      const count = await this.fields.countValues(accountId, value.fieldId, em);
       const position = Math.min(dto.index ?? value.position, count);
-      return toValueDto(await this.fields.moveValue(value, text, position, em));
+      return toValueDto(await this.fields.moveValue(accountId, value, text, position, em));
     });
   }
 
@@ -146,7 +146,7 @@ export class FieldsService {
     const found = await this.fields.findValue(accountId, id);
     if (!found) throw new NotFound('FieldValue', id);
     await this.fields.transaction(async (em) => {
-      await this.fields.lockField(found.fieldId, em);
+      await this.fields.lockField(accountId, found.fieldId, em);
       const value = await this.fields.findValue(accountId, id, em);
       if (value) await this.fields.deleteValue(accountId, value, em);
     });
@@ -163,7 +163,7 @@ export class FieldsService {
   /** Adds the given texts at the end of a list field (those not already there) and records them in the catalogue. */
   async appendValues(accountId: string, catalogue: FieldCatalogue, fieldId: number, texts: string[]): Promise<void> {
     const added = await this.fields.transaction(async (em) => {
-      await this.fields.lockField(fieldId, em);
+      await this.fields.lockField(accountId, fieldId, em);
       return this.fields.appendValues(accountId, fieldId, texts, em);
     });
     added.forEach((value) => catalogue.addValue(value));
