@@ -71,7 +71,7 @@ export class ErrorFilter implements ExceptionFilter {
         return this.shape(
           404,
           'RouteNotFound',
-          `No route ${request.method} ${request.path}; see /docs for the routes this API serves`,
+          `No route ${request.method} ${request.originalUrl.split('?')[0]}; see /docs for the routes this API serves`,
         );
       }
       return this.shape(status, statusCode(status), exception.message);
