@@ -4,144 +4,214 @@ import { type Client, formDataBodySerializer, type Options as Options2, type TDa
 import { client } from './client.gen';
 import type {
   AddGroupContactsData,
+  AddGroupContactsErrors,
   AddGroupContactsResponses,
   AnonymiseContactData,
+  AnonymiseContactErrors,
   AnonymiseContactResponses,
   ChooseImportDraftSheetData,
+  ChooseImportDraftSheetErrors,
   ChooseImportDraftSheetResponses,
   ConfirmImportDraftData,
+  ConfirmImportDraftErrors,
   ConfirmImportDraftResponses,
   CorrectImportDraftCellsData,
+  CorrectImportDraftCellsErrors,
   CorrectImportDraftCellsResponses,
   CountSearchContactsData,
+  CountSearchContactsErrors,
   CountSearchContactsResponses,
   CountSegmentData,
+  CountSegmentErrors,
   CountSegmentResponses,
   CreateAccountData,
+  CreateAccountErrors,
   CreateAccountResponses,
   CreateContactFieldData,
+  CreateContactFieldErrors,
   CreateContactFieldResponses,
   CreateContactFieldValueData,
+  CreateContactFieldValueErrors,
   CreateContactFieldValueResponses,
   CreateGroupData,
+  CreateGroupErrors,
   CreateGroupResponses,
   CreateImportData,
+  CreateImportErrors,
   CreateImportResponses,
   CreatePurgeData,
+  CreatePurgeErrors,
   CreatePurgeResponses,
   CreateSegmentData,
+  CreateSegmentErrors,
   CreateSegmentResponses,
   DeleteContactByIdData,
+  DeleteContactByIdErrors,
   DeleteContactByIdResponses,
   DeleteContactData,
+  DeleteContactErrors,
   DeleteContactFieldData,
+  DeleteContactFieldErrors,
   DeleteContactFieldResponses,
   DeleteContactFieldValueData,
+  DeleteContactFieldValueErrors,
   DeleteContactFieldValueResponses,
   DeleteContactResponses,
   DeleteGroupData,
+  DeleteGroupErrors,
   DeleteGroupResponses,
   DeleteImportData,
   DeleteImportDraftData,
+  DeleteImportDraftErrors,
   DeleteImportDraftResponses,
+  DeleteImportErrors,
   DeleteImportResponses,
   DeletePurgeData,
+  DeletePurgeErrors,
   DeletePurgeResponses,
   DeleteSegmentData,
+  DeleteSegmentErrors,
   DeleteSegmentResponses,
   DeleteV4SegmentData,
+  DeleteV4SegmentErrors,
   DeleteV4SegmentResponses,
   DownloadImportFileData,
+  DownloadImportFileErrors,
   DownloadImportFileResponses,
   DownloadPurgeFileData,
+  DownloadPurgeFileErrors,
   DownloadPurgeFileResponses,
   GetAccountSettingData,
+  GetAccountSettingErrors,
   GetAccountSettingResponses,
   GetAllSegmentsData,
+  GetAllSegmentsErrors,
   GetAllSegmentsResponses,
   GetBuiltinFieldsData,
+  GetBuiltinFieldsErrors,
   GetBuiltinFieldsResponses,
   GetContactByIdData,
+  GetContactByIdErrors,
   GetContactByIdResponses,
   GetContactData,
+  GetContactErrors,
   GetContactFieldData,
+  GetContactFieldErrors,
   GetContactFieldResponses,
   GetContactFieldsData,
+  GetContactFieldsErrors,
   GetContactFieldsResponses,
   GetContactFieldValuesData,
+  GetContactFieldValuesErrors,
   GetContactFieldValuesResponses,
   GetContactHistoryData,
+  GetContactHistoryErrors,
   GetContactHistoryResponses,
   GetContactResponses,
   GetGroupData,
+  GetGroupErrors,
   GetGroupResponses,
   GetHealthData,
+  GetHealthErrors,
   GetHealthResponses,
   GetImportData,
   GetImportDraftData,
+  GetImportDraftErrors,
   GetImportDraftResponses,
+  GetImportErrors,
   GetImportResponses,
   GetPersonalDataData,
+  GetPersonalDataErrors,
   GetPersonalDataResponses,
   GetPurgeData,
+  GetPurgeErrors,
   GetPurgeResponses,
   GetSegmentData,
+  GetSegmentErrors,
   GetSegmentFieldsData,
+  GetSegmentFieldsErrors,
   GetSegmentFieldsResponses,
   GetSegmentResponses,
   GetV4SegmentData,
+  GetV4SegmentErrors,
   GetV4SegmentResponses,
   ListContactsData,
+  ListContactsErrors,
   ListContactsResponses,
   ListGroupsData,
+  ListGroupsErrors,
   ListGroupsResponses,
   ListImportsData,
+  ListImportsErrors,
   ListImportsResponses,
   ListPurgesData,
+  ListPurgesErrors,
   ListPurgesResponses,
   ListSegmentContactsData,
+  ListSegmentContactsErrors,
   ListSegmentContactsResponses,
   ListSegmentsData,
+  ListSegmentsErrors,
   ListSegmentsResponses,
   PostSegmentData,
+  PostSegmentErrors,
   PostSegmentResponses,
   PutSegmentData,
+  PutSegmentErrors,
   PutSegmentResponses,
   RecordDeliverabilityEventsData,
+  RecordDeliverabilityEventsErrors,
   RecordDeliverabilityEventsResponses,
   RemoveGroupContactsData,
+  RemoveGroupContactsErrors,
   RemoveGroupContactsResponses,
   RenameGroupData,
+  RenameGroupErrors,
   RenameGroupResponses,
   RotateAccountKeyData,
+  RotateAccountKeyErrors,
   RotateAccountKeyResponses,
   SearchContactHistoryData,
+  SearchContactHistoryErrors,
   SearchContactHistoryResponses,
   SearchContactsData,
+  SearchContactsErrors,
   SearchContactsResponses,
   SetImportDraftMatchingsData,
+  SetImportDraftMatchingsErrors,
   SetImportDraftMatchingsResponses,
   UpdateAccountSettingsData,
+  UpdateAccountSettingsErrors,
   UpdateAccountSettingsResponses,
   UpdateContactData,
+  UpdateContactErrors,
   UpdateContactFieldData,
+  UpdateContactFieldErrors,
   UpdateContactFieldResponses,
   UpdateContactFieldValueData,
+  UpdateContactFieldValueErrors,
   UpdateContactFieldValueResponses,
   UpdateContactResponses,
   UpdateContactsData,
+  UpdateContactsErrors,
   UpdateContactsResponses,
   UpdateSegmentCacheData,
+  UpdateSegmentCacheErrors,
   UpdateSegmentCacheResponses,
   UpdateSegmentData,
+  UpdateSegmentErrors,
   UpdateSegmentResponses,
   UploadImportDraftData,
+  UploadImportDraftErrors,
   UploadImportDraftResponses,
   UpsertContactData,
+  UpsertContactErrors,
   UpsertContactResponses,
   UpsertContactsData,
+  UpsertContactsErrors,
   UpsertContactsResponses,
   ValidateImportDraftData,
+  ValidateImportDraftErrors,
   ValidateImportDraftResponses,
 } from './types.gen';
 
@@ -169,7 +239,7 @@ export type Options<
 export const getContactFields = <ThrowOnError extends boolean = false>(
   options?: Options<GetContactFieldsData, ThrowOnError>,
 ) =>
-  (options?.client ?? client).get<GetContactFieldsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<GetContactFieldsResponses, GetContactFieldsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -184,7 +254,7 @@ export const getContactFields = <ThrowOnError extends boolean = false>(
 export const createContactField = <ThrowOnError extends boolean = false>(
   options: Options<CreateContactFieldData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<CreateContactFieldResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateContactFieldResponses, CreateContactFieldErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -203,7 +273,7 @@ export const createContactField = <ThrowOnError extends boolean = false>(
 export const updateContactField = <ThrowOnError extends boolean = false>(
   options: Options<UpdateContactFieldData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<UpdateContactFieldResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<UpdateContactFieldResponses, UpdateContactFieldErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -222,7 +292,7 @@ export const updateContactField = <ThrowOnError extends boolean = false>(
 export const getBuiltinFields = <ThrowOnError extends boolean = false>(
   options?: Options<GetBuiltinFieldsData, ThrowOnError>,
 ) =>
-  (options?.client ?? client).get<GetBuiltinFieldsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<GetBuiltinFieldsResponses, GetBuiltinFieldsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -237,7 +307,7 @@ export const getBuiltinFields = <ThrowOnError extends boolean = false>(
 export const updateContactFieldValue = <ThrowOnError extends boolean = false>(
   options: Options<UpdateContactFieldValueData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<UpdateContactFieldValueResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<UpdateContactFieldValueResponses, UpdateContactFieldValueErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -256,7 +326,7 @@ export const updateContactFieldValue = <ThrowOnError extends boolean = false>(
 export const deleteContactFieldValue = <ThrowOnError extends boolean = false>(
   options: Options<DeleteContactFieldValueData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteContactFieldValueResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteContactFieldValueResponses, DeleteContactFieldValueErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -271,7 +341,7 @@ export const deleteContactFieldValue = <ThrowOnError extends boolean = false>(
 export const getContactFieldValues = <ThrowOnError extends boolean = false>(
   options: Options<GetContactFieldValuesData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetContactFieldValuesResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactFieldValuesResponses, GetContactFieldValuesErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -286,7 +356,7 @@ export const getContactFieldValues = <ThrowOnError extends boolean = false>(
 export const createContactFieldValue = <ThrowOnError extends boolean = false>(
   options: Options<CreateContactFieldValueData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<CreateContactFieldValueResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateContactFieldValueResponses, CreateContactFieldValueErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -305,7 +375,7 @@ export const createContactFieldValue = <ThrowOnError extends boolean = false>(
 export const deleteContactField = <ThrowOnError extends boolean = false>(
   options: Options<DeleteContactFieldData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteContactFieldResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteContactFieldResponses, DeleteContactFieldErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -320,7 +390,7 @@ export const deleteContactField = <ThrowOnError extends boolean = false>(
 export const getContactField = <ThrowOnError extends boolean = false>(
   options: Options<GetContactFieldData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetContactFieldResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactFieldResponses, GetContactFieldErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -335,7 +405,7 @@ export const getContactField = <ThrowOnError extends boolean = false>(
 export const updateAccountSettings = <ThrowOnError extends boolean = false>(
   options: Options<UpdateAccountSettingsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<UpdateAccountSettingsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<UpdateAccountSettingsResponses, UpdateAccountSettingsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -354,7 +424,7 @@ export const updateAccountSettings = <ThrowOnError extends boolean = false>(
 export const getAccountSetting = <ThrowOnError extends boolean = false>(
   options: Options<GetAccountSettingData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetAccountSettingResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetAccountSettingResponses, GetAccountSettingErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -369,7 +439,7 @@ export const getAccountSetting = <ThrowOnError extends boolean = false>(
 export const createAccount = <ThrowOnError extends boolean = false>(
   options: Options<CreateAccountData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<CreateAccountResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateAccountResponses, CreateAccountErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/rest/v4/admin/accounts',
     ...options,
@@ -385,7 +455,7 @@ export const createAccount = <ThrowOnError extends boolean = false>(
 export const rotateAccountKey = <ThrowOnError extends boolean = false>(
   options: Options<RotateAccountKeyData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<RotateAccountKeyResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<RotateAccountKeyResponses, RotateAccountKeyErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/rest/v4/admin/accounts/{id}/keys',
     ...options,
@@ -397,7 +467,7 @@ export const rotateAccountKey = <ThrowOnError extends boolean = false>(
 export const upsertContact = <ThrowOnError extends boolean = false>(
   options: Options<UpsertContactData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<UpsertContactResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<UpsertContactResponses, UpsertContactErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -416,7 +486,7 @@ export const upsertContact = <ThrowOnError extends boolean = false>(
 export const updateContact = <ThrowOnError extends boolean = false>(
   options: Options<UpdateContactData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<UpdateContactResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<UpdateContactResponses, UpdateContactErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -435,7 +505,7 @@ export const updateContact = <ThrowOnError extends boolean = false>(
 export const deleteContact = <ThrowOnError extends boolean = false>(
   options: Options<DeleteContactData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteContactResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteContactResponses, DeleteContactErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -448,7 +518,7 @@ export const deleteContact = <ThrowOnError extends boolean = false>(
  * Reads a contact by its key (email or mobile).
  */
 export const getContact = <ThrowOnError extends boolean = false>(options: Options<GetContactData, ThrowOnError>) =>
-  (options.client ?? client).get<GetContactResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactResponses, GetContactErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -463,7 +533,7 @@ export const getContact = <ThrowOnError extends boolean = false>(options: Option
 export const deleteContactById = <ThrowOnError extends boolean = false>(
   options: Options<DeleteContactByIdData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteContactByIdResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteContactByIdResponses, DeleteContactByIdErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -478,7 +548,7 @@ export const deleteContactById = <ThrowOnError extends boolean = false>(
 export const getContactById = <ThrowOnError extends boolean = false>(
   options: Options<GetContactByIdData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetContactByIdResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactByIdResponses, GetContactByIdErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -493,7 +563,7 @@ export const getContactById = <ThrowOnError extends boolean = false>(
 export const searchContactHistory = <ThrowOnError extends boolean = false>(
   options: Options<SearchContactHistoryData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<SearchContactHistoryResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<SearchContactHistoryResponses, SearchContactHistoryErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -512,7 +582,7 @@ export const searchContactHistory = <ThrowOnError extends boolean = false>(
 export const getContactHistory = <ThrowOnError extends boolean = false>(
   options: Options<GetContactHistoryData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetContactHistoryResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactHistoryResponses, GetContactHistoryErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -525,7 +595,7 @@ export const getContactHistory = <ThrowOnError extends boolean = false>(
  * Lists contacts by id, a page at a time, with optional filters.
  */
 export const listContacts = <ThrowOnError extends boolean = false>(options?: Options<ListContactsData, ThrowOnError>) =>
-  (options?.client ?? client).get<ListContactsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<ListContactsResponses, ListContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -540,7 +610,7 @@ export const listContacts = <ThrowOnError extends boolean = false>(options?: Opt
 export const upsertContacts = <ThrowOnError extends boolean = false>(
   options: Options<UpsertContactsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<UpsertContactsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<UpsertContactsResponses, UpsertContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -559,7 +629,7 @@ export const upsertContacts = <ThrowOnError extends boolean = false>(
 export const updateContacts = <ThrowOnError extends boolean = false>(
   options: Options<UpdateContactsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<UpdateContactsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<UpdateContactsResponses, UpdateContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -576,7 +646,7 @@ export const updateContacts = <ThrowOnError extends boolean = false>(
  * The latest 100 imports, newest first.
  */
 export const listImports = <ThrowOnError extends boolean = false>(options?: Options<ListImportsData, ThrowOnError>) =>
-  (options?.client ?? client).get<ListImportsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<ListImportsResponses, ListImportsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -589,7 +659,7 @@ export const listImports = <ThrowOnError extends boolean = false>(options?: Opti
  * Imports a file of contacts in the background (v4): answers at once with the operation to follow.
  */
 export const createImport = <ThrowOnError extends boolean = false>(options: Options<CreateImportData, ThrowOnError>) =>
-  (options.client ?? client).post<CreateImportResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateImportResponses, CreateImportErrors, ThrowOnError>({
     ...formDataBodySerializer,
     security: [
       { scheme: 'bearer', type: 'http' },
@@ -609,7 +679,7 @@ export const createImport = <ThrowOnError extends boolean = false>(options: Opti
 export const downloadImportFile = <ThrowOnError extends boolean = false>(
   options: Options<DownloadImportFileData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<DownloadImportFileResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<DownloadImportFileResponses, DownloadImportFileErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -622,7 +692,7 @@ export const downloadImportFile = <ThrowOnError extends boolean = false>(
  * Forgets a finished import and its files; its contacts stay.
  */
 export const deleteImport = <ThrowOnError extends boolean = false>(options: Options<DeleteImportData, ThrowOnError>) =>
-  (options.client ?? client).delete<DeleteImportResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteImportResponses, DeleteImportErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -635,7 +705,7 @@ export const deleteImport = <ThrowOnError extends boolean = false>(options: Opti
  * One import with its progress and counts.
  */
 export const getImport = <ThrowOnError extends boolean = false>(options: Options<GetImportData, ThrowOnError>) =>
-  (options.client ?? client).get<GetImportResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetImportResponses, GetImportErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -648,7 +718,7 @@ export const getImport = <ThrowOnError extends boolean = false>(options: Options
  * The latest 100 purges, newest first.
  */
 export const listPurges = <ThrowOnError extends boolean = false>(options?: Options<ListPurgesData, ThrowOnError>) =>
-  (options?.client ?? client).get<ListPurgesResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<ListPurgesResponses, ListPurgesErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -661,7 +731,7 @@ export const listPurges = <ThrowOnError extends boolean = false>(options?: Optio
  * Deletes the contacts whose key is in column `keyColumn` of a file (suppression records kept).
  */
 export const createPurge = <ThrowOnError extends boolean = false>(options: Options<CreatePurgeData, ThrowOnError>) =>
-  (options.client ?? client).post<CreatePurgeResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreatePurgeResponses, CreatePurgeErrors, ThrowOnError>({
     ...formDataBodySerializer,
     security: [
       { scheme: 'bearer', type: 'http' },
@@ -678,7 +748,7 @@ export const createPurge = <ThrowOnError extends boolean = false>(options: Optio
 export const downloadPurgeFile = <ThrowOnError extends boolean = false>(
   options: Options<DownloadPurgeFileData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<DownloadPurgeFileResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<DownloadPurgeFileResponses, DownloadPurgeFileErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -688,7 +758,7 @@ export const downloadPurgeFile = <ThrowOnError extends boolean = false>(
   });
 
 export const deletePurge = <ThrowOnError extends boolean = false>(options: Options<DeletePurgeData, ThrowOnError>) =>
-  (options.client ?? client).delete<DeletePurgeResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeletePurgeResponses, DeletePurgeErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -698,7 +768,7 @@ export const deletePurge = <ThrowOnError extends boolean = false>(options: Optio
   });
 
 export const getPurge = <ThrowOnError extends boolean = false>(options: Options<GetPurgeData, ThrowOnError>) =>
-  (options.client ?? client).get<GetPurgeResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetPurgeResponses, GetPurgeErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -713,7 +783,7 @@ export const getPurge = <ThrowOnError extends boolean = false>(options: Options<
 export const searchContacts = <ThrowOnError extends boolean = false>(
   options: Options<SearchContactsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<SearchContactsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<SearchContactsResponses, SearchContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -732,7 +802,7 @@ export const searchContacts = <ThrowOnError extends boolean = false>(
 export const countSearchContacts = <ThrowOnError extends boolean = false>(
   options: Options<CountSearchContactsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<CountSearchContactsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CountSearchContactsResponses, CountSearchContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -751,7 +821,7 @@ export const countSearchContacts = <ThrowOnError extends boolean = false>(
 export const anonymiseContact = <ThrowOnError extends boolean = false>(
   options: Options<AnonymiseContactData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<AnonymiseContactResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<AnonymiseContactResponses, AnonymiseContactErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -766,7 +836,7 @@ export const anonymiseContact = <ThrowOnError extends boolean = false>(
 export const getPersonalData = <ThrowOnError extends boolean = false>(
   options: Options<GetPersonalDataData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetPersonalDataResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetPersonalDataResponses, GetPersonalDataErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -781,7 +851,7 @@ export const getPersonalData = <ThrowOnError extends boolean = false>(
 export const recordDeliverabilityEvents = <ThrowOnError extends boolean = false>(
   options: Options<RecordDeliverabilityEventsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<RecordDeliverabilityEventsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<RecordDeliverabilityEventsResponses, RecordDeliverabilityEventsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -798,7 +868,7 @@ export const recordDeliverabilityEvents = <ThrowOnError extends boolean = false>
  * Lists the account's static groups with their sizes.
  */
 export const listGroups = <ThrowOnError extends boolean = false>(options?: Options<ListGroupsData, ThrowOnError>) =>
-  (options?.client ?? client).get<ListGroupsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<ListGroupsResponses, ListGroupsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -811,7 +881,7 @@ export const listGroups = <ThrowOnError extends boolean = false>(options?: Optio
  * Creates a static group; names are unique per account, ignoring case.
  */
 export const createGroup = <ThrowOnError extends boolean = false>(options: Options<CreateGroupData, ThrowOnError>) =>
-  (options.client ?? client).post<CreateGroupResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateGroupResponses, CreateGroupErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -828,7 +898,7 @@ export const createGroup = <ThrowOnError extends boolean = false>(options: Optio
  * Deletes the group; its contacts stay.
  */
 export const deleteGroup = <ThrowOnError extends boolean = false>(options: Options<DeleteGroupData, ThrowOnError>) =>
-  (options.client ?? client).delete<DeleteGroupResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteGroupResponses, DeleteGroupErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -838,7 +908,7 @@ export const deleteGroup = <ThrowOnError extends boolean = false>(options: Optio
   });
 
 export const getGroup = <ThrowOnError extends boolean = false>(options: Options<GetGroupData, ThrowOnError>) =>
-  (options.client ?? client).get<GetGroupResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetGroupResponses, GetGroupErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -848,7 +918,7 @@ export const getGroup = <ThrowOnError extends boolean = false>(options: Options<
   });
 
 export const renameGroup = <ThrowOnError extends boolean = false>(options: Options<RenameGroupData, ThrowOnError>) =>
-  (options.client ?? client).put<RenameGroupResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<RenameGroupResponses, RenameGroupErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -867,7 +937,7 @@ export const renameGroup = <ThrowOnError extends boolean = false>(options: Optio
 export const removeGroupContacts = <ThrowOnError extends boolean = false>(
   options: Options<RemoveGroupContactsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<RemoveGroupContactsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<RemoveGroupContactsResponses, RemoveGroupContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -886,7 +956,7 @@ export const removeGroupContacts = <ThrowOnError extends boolean = false>(
 export const addGroupContacts = <ThrowOnError extends boolean = false>(
   options: Options<AddGroupContactsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<AddGroupContactsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<AddGroupContactsResponses, AddGroupContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -905,7 +975,7 @@ export const addGroupContacts = <ThrowOnError extends boolean = false>(
 export const uploadImportDraft = <ThrowOnError extends boolean = false>(
   options: Options<UploadImportDraftData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<UploadImportDraftResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<UploadImportDraftResponses, UploadImportDraftErrors, ThrowOnError>({
     ...formDataBodySerializer,
     security: [
       { scheme: 'bearer', type: 'http' },
@@ -925,7 +995,7 @@ export const uploadImportDraft = <ThrowOnError extends boolean = false>(
 export const deleteImportDraft = <ThrowOnError extends boolean = false>(
   options: Options<DeleteImportDraftData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteImportDraftResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteImportDraftResponses, DeleteImportDraftErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -937,7 +1007,7 @@ export const deleteImportDraft = <ThrowOnError extends boolean = false>(
 export const getImportDraft = <ThrowOnError extends boolean = false>(
   options: Options<GetImportDraftData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetImportDraftResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetImportDraftResponses, GetImportDraftErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -952,7 +1022,7 @@ export const getImportDraft = <ThrowOnError extends boolean = false>(
 export const correctImportDraftCells = <ThrowOnError extends boolean = false>(
   options: Options<CorrectImportDraftCellsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).patch<CorrectImportDraftCellsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).patch<CorrectImportDraftCellsResponses, CorrectImportDraftCellsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -971,7 +1041,7 @@ export const correctImportDraftCells = <ThrowOnError extends boolean = false>(
 export const confirmImportDraft = <ThrowOnError extends boolean = false>(
   options: Options<ConfirmImportDraftData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<ConfirmImportDraftResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<ConfirmImportDraftResponses, ConfirmImportDraftErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -990,7 +1060,7 @@ export const confirmImportDraft = <ThrowOnError extends boolean = false>(
 export const setImportDraftMatchings = <ThrowOnError extends boolean = false>(
   options: Options<SetImportDraftMatchingsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<SetImportDraftMatchingsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<SetImportDraftMatchingsResponses, SetImportDraftMatchingsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1009,7 +1079,7 @@ export const setImportDraftMatchings = <ThrowOnError extends boolean = false>(
 export const chooseImportDraftSheet = <ThrowOnError extends boolean = false>(
   options: Options<ChooseImportDraftSheetData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<ChooseImportDraftSheetResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<ChooseImportDraftSheetResponses, ChooseImportDraftSheetErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1028,7 +1098,7 @@ export const chooseImportDraftSheet = <ThrowOnError extends boolean = false>(
 export const validateImportDraft = <ThrowOnError extends boolean = false>(
   options: Options<ValidateImportDraftData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<ValidateImportDraftResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<ValidateImportDraftResponses, ValidateImportDraftErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1044,7 +1114,7 @@ export const validateImportDraft = <ThrowOnError extends boolean = false>(
 export const getAllSegments = <ThrowOnError extends boolean = false>(
   options?: Options<GetAllSegmentsData, ThrowOnError>,
 ) =>
-  (options?.client ?? client).get<GetAllSegmentsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<GetAllSegmentsResponses, GetAllSegmentsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1054,7 +1124,7 @@ export const getAllSegments = <ThrowOnError extends boolean = false>(
   });
 
 export const postSegment = <ThrowOnError extends boolean = false>(options: Options<PostSegmentData, ThrowOnError>) =>
-  (options.client ?? client).post<PostSegmentResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<PostSegmentResponses, PostSegmentErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1068,7 +1138,7 @@ export const postSegment = <ThrowOnError extends boolean = false>(options: Optio
   });
 
 export const putSegment = <ThrowOnError extends boolean = false>(options: Options<PutSegmentData, ThrowOnError>) =>
-  (options.client ?? client).put<PutSegmentResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<PutSegmentResponses, PutSegmentErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1087,7 +1157,7 @@ export const putSegment = <ThrowOnError extends boolean = false>(options: Option
 export const updateSegmentCache = <ThrowOnError extends boolean = false>(
   options: Options<UpdateSegmentCacheData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<UpdateSegmentCacheResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<UpdateSegmentCacheResponses, UpdateSegmentCacheErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1099,7 +1169,7 @@ export const updateSegmentCache = <ThrowOnError extends boolean = false>(
 export const deleteV4Segment = <ThrowOnError extends boolean = false>(
   options: Options<DeleteV4SegmentData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteV4SegmentResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteV4SegmentResponses, DeleteV4SegmentErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1109,7 +1179,7 @@ export const deleteV4Segment = <ThrowOnError extends boolean = false>(
   });
 
 export const getV4Segment = <ThrowOnError extends boolean = false>(options: Options<GetV4SegmentData, ThrowOnError>) =>
-  (options.client ?? client).get<GetV4SegmentResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetV4SegmentResponses, GetV4SegmentErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1122,7 +1192,7 @@ export const getV4Segment = <ThrowOnError extends boolean = false>(options: Opti
  * The account's segments, default ones first.
  */
 export const listSegments = <ThrowOnError extends boolean = false>(options?: Options<ListSegmentsData, ThrowOnError>) =>
-  (options?.client ?? client).get<ListSegmentsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<ListSegmentsResponses, ListSegmentsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1137,7 +1207,7 @@ export const listSegments = <ThrowOnError extends boolean = false>(options?: Opt
 export const createSegment = <ThrowOnError extends boolean = false>(
   options: Options<CreateSegmentData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<CreateSegmentResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateSegmentResponses, CreateSegmentErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1156,7 +1226,7 @@ export const createSegment = <ThrowOnError extends boolean = false>(
 export const getSegmentFields = <ThrowOnError extends boolean = false>(
   options?: Options<GetSegmentFieldsData, ThrowOnError>,
 ) =>
-  (options?.client ?? client).get<GetSegmentFieldsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<GetSegmentFieldsResponses, GetSegmentFieldsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1171,7 +1241,7 @@ export const getSegmentFields = <ThrowOnError extends boolean = false>(
 export const deleteSegment = <ThrowOnError extends boolean = false>(
   options: Options<DeleteSegmentData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteSegmentResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteSegmentResponses, DeleteSegmentErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1181,7 +1251,7 @@ export const deleteSegment = <ThrowOnError extends boolean = false>(
   });
 
 export const getSegment = <ThrowOnError extends boolean = false>(options: Options<GetSegmentData, ThrowOnError>) =>
-  (options.client ?? client).get<GetSegmentResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetSegmentResponses, GetSegmentErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1196,7 +1266,7 @@ export const getSegment = <ThrowOnError extends boolean = false>(options: Option
 export const updateSegment = <ThrowOnError extends boolean = false>(
   options: Options<UpdateSegmentData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<UpdateSegmentResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<UpdateSegmentResponses, UpdateSegmentErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1215,7 +1285,7 @@ export const updateSegment = <ThrowOnError extends boolean = false>(
 export const listSegmentContacts = <ThrowOnError extends boolean = false>(
   options: Options<ListSegmentContactsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<ListSegmentContactsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<ListSegmentContactsResponses, ListSegmentContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1228,7 +1298,7 @@ export const listSegmentContacts = <ThrowOnError extends boolean = false>(
  * How many contacts are in the segment now (membership is live).
  */
 export const countSegment = <ThrowOnError extends boolean = false>(options: Options<CountSegmentData, ThrowOnError>) =>
-  (options.client ?? client).get<CountSegmentResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<CountSegmentResponses, CountSegmentErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1241,4 +1311,4 @@ export const countSegment = <ThrowOnError extends boolean = false>(options: Opti
  * Readiness: answers 200 when the database answers, 503 otherwise.
  */
 export const getHealth = <ThrowOnError extends boolean = false>(options?: Options<GetHealthData, ThrowOnError>) =>
-  (options?.client ?? client).get<GetHealthResponses, unknown, ThrowOnError>({ url: '/health', ...options });
+  (options?.client ?? client).get<GetHealthResponses, GetHealthErrors, ThrowOnError>({ url: '/health', ...options });

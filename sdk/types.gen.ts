@@ -36,6 +36,10 @@ export type BulkContactWriteResultDto = {
 };
 
 export type BulkItemResultDto = {
+  /**
+   * The error code, as in an error answer (`ContactKeyTaken`, `InvalidAttributes`…).
+   */
+  code?: string;
   contactKey: string | null;
   details?: Array<ErrorDetailDto>;
   id?: number;
@@ -475,8 +479,31 @@ export type DeliverabilityEventDto = {
 };
 
 export type ErrorDetailDto = {
+  /**
+   * The field concerned, when there is one (`attributes.0.fieldValue`).
+   */
   field?: string;
   message: string;
+};
+
+export type ErrorDto = {
+  /**
+   * What went wrong, stable for clients to branch on (`FieldNameTaken`, `ValidationFailed`, `RouteNotFound`…).
+   */
+  code: string;
+  /**
+   * One entry per invalid field or item, when there are several.
+   */
+  details?: Array<ErrorDetailDto>;
+  /**
+   * The HTTP status text.
+   */
+  error: string;
+  /**
+   * What to fix, in words.
+   */
+  message: string;
+  statusCode: number;
 };
 
 export type EventBatchResultDto = {
@@ -1037,6 +1064,15 @@ export type GetContactFieldsData = {
   url: '/api/rest/v4/account/contactattribute';
 };
 
+export type GetContactFieldsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactFieldsError = GetContactFieldsErrors[keyof GetContactFieldsErrors];
+
 export type GetContactFieldsResponses = {
   200: Array<FieldDto>;
 };
@@ -1049,6 +1085,15 @@ export type CreateContactFieldData = {
   query?: never;
   url: '/api/rest/v4/account/contactattribute';
 };
+
+export type CreateContactFieldErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateContactFieldError = CreateContactFieldErrors[keyof CreateContactFieldErrors];
 
 export type CreateContactFieldResponses = {
   201: FieldDto;
@@ -1063,6 +1108,15 @@ export type UpdateContactFieldData = {
   url: '/api/rest/v4/account/contactattribute';
 };
 
+export type UpdateContactFieldErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateContactFieldError = UpdateContactFieldErrors[keyof UpdateContactFieldErrors];
+
 export type UpdateContactFieldResponses = {
   200: FieldDto;
 };
@@ -1076,6 +1130,15 @@ export type GetBuiltinFieldsData = {
   url: '/api/rest/v4/account/contactattribute/builtin';
 };
 
+export type GetBuiltinFieldsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetBuiltinFieldsError = GetBuiltinFieldsErrors[keyof GetBuiltinFieldsErrors];
+
 export type GetBuiltinFieldsResponses = {
   200: Array<BuiltinFieldDto>;
 };
@@ -1088,6 +1151,15 @@ export type UpdateContactFieldValueData = {
   query?: never;
   url: '/api/rest/v4/account/contactattribute/value';
 };
+
+export type UpdateContactFieldValueErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateContactFieldValueError = UpdateContactFieldValueErrors[keyof UpdateContactFieldValueErrors];
 
 export type UpdateContactFieldValueResponses = {
   200: FieldValueDto;
@@ -1104,6 +1176,15 @@ export type DeleteContactFieldValueData = {
   url: '/api/rest/v4/account/contactattribute/value/{id}';
 };
 
+export type DeleteContactFieldValueErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteContactFieldValueError = DeleteContactFieldValueErrors[keyof DeleteContactFieldValueErrors];
+
 export type DeleteContactFieldValueResponses = {
   204: void;
 };
@@ -1118,6 +1199,15 @@ export type GetContactFieldValuesData = {
   query?: never;
   url: '/api/rest/v4/account/contactattribute/value/{id}';
 };
+
+export type GetContactFieldValuesErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactFieldValuesError = GetContactFieldValuesErrors[keyof GetContactFieldValuesErrors];
 
 export type GetContactFieldValuesResponses = {
   200: Array<FieldValueDto>;
@@ -1134,6 +1224,15 @@ export type CreateContactFieldValueData = {
   url: '/api/rest/v4/account/contactattribute/value/{id}';
 };
 
+export type CreateContactFieldValueErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateContactFieldValueError = CreateContactFieldValueErrors[keyof CreateContactFieldValueErrors];
+
 export type CreateContactFieldValueResponses = {
   201: FieldValueDto;
 };
@@ -1148,6 +1247,15 @@ export type DeleteContactFieldData = {
   query?: never;
   url: '/api/rest/v4/account/contactattribute/{id}';
 };
+
+export type DeleteContactFieldErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteContactFieldError = DeleteContactFieldErrors[keyof DeleteContactFieldErrors];
 
 export type DeleteContactFieldResponses = {
   204: void;
@@ -1164,6 +1272,15 @@ export type GetContactFieldData = {
   url: '/api/rest/v4/account/contactattribute/{id}';
 };
 
+export type GetContactFieldErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactFieldError = GetContactFieldErrors[keyof GetContactFieldErrors];
+
 export type GetContactFieldResponses = {
   200: FieldDto;
 };
@@ -1176,6 +1293,15 @@ export type UpdateAccountSettingsData = {
   query?: never;
   url: '/api/rest/v4/account/settingsattribute';
 };
+
+export type UpdateAccountSettingsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateAccountSettingsError = UpdateAccountSettingsErrors[keyof UpdateAccountSettingsErrors];
 
 export type UpdateAccountSettingsResponses = {
   200: SettingsDto;
@@ -1192,6 +1318,15 @@ export type GetAccountSettingData = {
   url: '/api/rest/v4/account/settingsattribute/{setting}';
 };
 
+export type GetAccountSettingErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetAccountSettingError = GetAccountSettingErrors[keyof GetAccountSettingErrors];
+
 export type GetAccountSettingResponses = {
   200: SettingsDto;
 };
@@ -1204,6 +1339,15 @@ export type CreateAccountData = {
   query?: never;
   url: '/api/rest/v4/admin/accounts';
 };
+
+export type CreateAccountErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateAccountError = CreateAccountErrors[keyof CreateAccountErrors];
 
 export type CreateAccountResponses = {
   201: AccountCreatedDto;
@@ -1220,6 +1364,15 @@ export type RotateAccountKeyData = {
   url: '/api/rest/v4/admin/accounts/{id}/keys';
 };
 
+export type RotateAccountKeyErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type RotateAccountKeyError = RotateAccountKeyErrors[keyof RotateAccountKeyErrors];
+
 export type RotateAccountKeyResponses = {
   201: AccountCreatedDto;
 };
@@ -1233,6 +1386,15 @@ export type UpsertContactData = {
   url: '/api/rest/v4/contact/attribute';
 };
 
+export type UpsertContactErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpsertContactError = UpsertContactErrors[keyof UpsertContactErrors];
+
 export type UpsertContactResponses = {
   201: ContactWriteResultDto;
 };
@@ -1245,6 +1407,15 @@ export type UpdateContactData = {
   query?: never;
   url: '/api/rest/v4/contact/attribute';
 };
+
+export type UpdateContactErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateContactError = UpdateContactErrors[keyof UpdateContactErrors];
 
 export type UpdateContactResponses = {
   200: ContactWriteResultDto;
@@ -1261,6 +1432,15 @@ export type DeleteContactData = {
   url: '/api/rest/v4/contact/attribute/{contactKey}';
 };
 
+export type DeleteContactErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteContactError = DeleteContactErrors[keyof DeleteContactErrors];
+
 export type DeleteContactResponses = {
   204: void;
 };
@@ -1275,6 +1455,15 @@ export type GetContactData = {
   query?: never;
   url: '/api/rest/v4/contact/attribute/{contactKey}';
 };
+
+export type GetContactErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactError = GetContactErrors[keyof GetContactErrors];
 
 export type GetContactResponses = {
   200: ContactDataDto;
@@ -1291,6 +1480,15 @@ export type DeleteContactByIdData = {
   url: '/api/rest/v4/contact/attributebycid/{id}';
 };
 
+export type DeleteContactByIdErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteContactByIdError = DeleteContactByIdErrors[keyof DeleteContactByIdErrors];
+
 export type DeleteContactByIdResponses = {
   204: void;
 };
@@ -1306,6 +1504,15 @@ export type GetContactByIdData = {
   url: '/api/rest/v4/contact/attributebycid/{id}';
 };
 
+export type GetContactByIdErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactByIdError = GetContactByIdErrors[keyof GetContactByIdErrors];
+
 export type GetContactByIdResponses = {
   200: ContactDataDto;
 };
@@ -1318,6 +1525,15 @@ export type SearchContactHistoryData = {
   query?: never;
   url: '/api/rest/v4/contact/history';
 };
+
+export type SearchContactHistoryErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type SearchContactHistoryError = SearchContactHistoryErrors[keyof SearchContactHistoryErrors];
 
 export type SearchContactHistoryResponses = {
   200: ContactHistoryDto;
@@ -1334,6 +1550,15 @@ export type GetContactHistoryData = {
   query?: never;
   url: '/api/rest/v4/contact/history/{contactKey}/{size}';
 };
+
+export type GetContactHistoryErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactHistoryError = GetContactHistoryErrors[keyof GetContactHistoryErrors];
 
 export type GetContactHistoryResponses = {
   200: ContactHistoryDto;
@@ -1364,6 +1589,15 @@ export type ListContactsData = {
   url: '/api/rest/v4/contacts';
 };
 
+export type ListContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListContactsError = ListContactsErrors[keyof ListContactsErrors];
+
 export type ListContactsResponses = {
   200: ContactPageDto;
 };
@@ -1376,6 +1610,15 @@ export type UpsertContactsData = {
   query?: never;
   url: '/api/rest/v4/contacts/attribute';
 };
+
+export type UpsertContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpsertContactsError = UpsertContactsErrors[keyof UpsertContactsErrors];
 
 export type UpsertContactsResponses = {
   201: BulkContactWriteResultDto;
@@ -1390,6 +1633,15 @@ export type UpdateContactsData = {
   url: '/api/rest/v4/contacts/attribute';
 };
 
+export type UpdateContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateContactsError = UpdateContactsErrors[keyof UpdateContactsErrors];
+
 export type UpdateContactsResponses = {
   200: BulkContactWriteResultDto;
 };
@@ -1403,6 +1655,15 @@ export type ListImportsData = {
   url: '/api/rest/v4/contacts/import';
 };
 
+export type ListImportsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListImportsError = ListImportsErrors[keyof ListImportsErrors];
+
 export type ListImportsResponses = {
   200: Array<ImportOperationDto>;
 };
@@ -1415,6 +1676,15 @@ export type CreateImportData = {
   query?: never;
   url: '/api/rest/v4/contacts/import/add';
 };
+
+export type CreateImportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateImportError = CreateImportErrors[keyof CreateImportErrors];
 
 export type CreateImportResponses = {
   201: ImportOperationDto;
@@ -1431,6 +1701,15 @@ export type DownloadImportFileData = {
   url: '/api/rest/v4/contacts/import/file/{fileName}';
 };
 
+export type DownloadImportFileErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DownloadImportFileError = DownloadImportFileErrors[keyof DownloadImportFileErrors];
+
 export type DownloadImportFileResponses = {
   200: Blob | File;
 };
@@ -1445,6 +1724,15 @@ export type DeleteImportData = {
   query?: never;
   url: '/api/rest/v4/contacts/import/{id}';
 };
+
+export type DeleteImportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteImportError = DeleteImportErrors[keyof DeleteImportErrors];
 
 export type DeleteImportResponses = {
   204: void;
@@ -1461,6 +1749,15 @@ export type GetImportData = {
   url: '/api/rest/v4/contacts/import/{id}';
 };
 
+export type GetImportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetImportError = GetImportErrors[keyof GetImportErrors];
+
 export type GetImportResponses = {
   200: ImportOperationDto;
 };
@@ -1474,6 +1771,15 @@ export type ListPurgesData = {
   url: '/api/rest/v4/contacts/purge';
 };
 
+export type ListPurgesErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListPurgesError = ListPurgesErrors[keyof ListPurgesErrors];
+
 export type ListPurgesResponses = {
   200: Array<PurgeOperationDto>;
 };
@@ -1486,6 +1792,15 @@ export type CreatePurgeData = {
   query?: never;
   url: '/api/rest/v4/contacts/purge/add';
 };
+
+export type CreatePurgeErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreatePurgeError = CreatePurgeErrors[keyof CreatePurgeErrors];
 
 export type CreatePurgeResponses = {
   201: PurgeOperationDto;
@@ -1502,6 +1817,15 @@ export type DownloadPurgeFileData = {
   url: '/api/rest/v4/contacts/purge/file/{fileName}';
 };
 
+export type DownloadPurgeFileErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DownloadPurgeFileError = DownloadPurgeFileErrors[keyof DownloadPurgeFileErrors];
+
 export type DownloadPurgeFileResponses = {
   200: Blob | File;
 };
@@ -1516,6 +1840,15 @@ export type DeletePurgeData = {
   query?: never;
   url: '/api/rest/v4/contacts/purge/{id}';
 };
+
+export type DeletePurgeErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeletePurgeError = DeletePurgeErrors[keyof DeletePurgeErrors];
 
 export type DeletePurgeResponses = {
   204: void;
@@ -1532,6 +1865,15 @@ export type GetPurgeData = {
   url: '/api/rest/v4/contacts/purge/{id}';
 };
 
+export type GetPurgeErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetPurgeError = GetPurgeErrors[keyof GetPurgeErrors];
+
 export type GetPurgeResponses = {
   200: PurgeOperationDto;
 };
@@ -1545,6 +1887,15 @@ export type SearchContactsData = {
   url: '/api/rest/v4/contacts/search';
 };
 
+export type SearchContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type SearchContactsError = SearchContactsErrors[keyof SearchContactsErrors];
+
 export type SearchContactsResponses = {
   200: ContactSelectionPageDto;
 };
@@ -1557,6 +1908,15 @@ export type CountSearchContactsData = {
   query?: never;
   url: '/api/rest/v4/contacts/search/count';
 };
+
+export type CountSearchContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CountSearchContactsError = CountSearchContactsErrors[keyof CountSearchContactsErrors];
 
 export type CountSearchContactsResponses = {
   200: SegmentCountDto;
@@ -1573,6 +1933,15 @@ export type AnonymiseContactData = {
   url: '/api/rest/v4/contacts/{id}/anonymise';
 };
 
+export type AnonymiseContactErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type AnonymiseContactError = AnonymiseContactErrors[keyof AnonymiseContactErrors];
+
 export type AnonymiseContactResponses = {
   200: AnonymisedContactDto;
 };
@@ -1588,6 +1957,15 @@ export type GetPersonalDataData = {
   url: '/api/rest/v4/contacts/{id}/personal-data';
 };
 
+export type GetPersonalDataErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetPersonalDataError = GetPersonalDataErrors[keyof GetPersonalDataErrors];
+
 export type GetPersonalDataResponses = {
   200: ContactPersonalDataDto;
 };
@@ -1600,6 +1978,15 @@ export type RecordDeliverabilityEventsData = {
   query?: never;
   url: '/api/rest/v4/deliverability/events';
 };
+
+export type RecordDeliverabilityEventsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type RecordDeliverabilityEventsError = RecordDeliverabilityEventsErrors[keyof RecordDeliverabilityEventsErrors];
 
 export type RecordDeliverabilityEventsResponses = {
   200: EventBatchResultDto;
@@ -1615,6 +2002,15 @@ export type ListGroupsData = {
   url: '/api/rest/v4/groups';
 };
 
+export type ListGroupsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListGroupsError = ListGroupsErrors[keyof ListGroupsErrors];
+
 export type ListGroupsResponses = {
   200: Array<GroupDto>;
 };
@@ -1627,6 +2023,15 @@ export type CreateGroupData = {
   query?: never;
   url: '/api/rest/v4/groups';
 };
+
+export type CreateGroupErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateGroupError = CreateGroupErrors[keyof CreateGroupErrors];
 
 export type CreateGroupResponses = {
   201: GroupDto;
@@ -1643,6 +2048,15 @@ export type DeleteGroupData = {
   url: '/api/rest/v4/groups/{id}';
 };
 
+export type DeleteGroupErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteGroupError = DeleteGroupErrors[keyof DeleteGroupErrors];
+
 export type DeleteGroupResponses = {
   204: void;
 };
@@ -1657,6 +2071,15 @@ export type GetGroupData = {
   query?: never;
   url: '/api/rest/v4/groups/{id}';
 };
+
+export type GetGroupErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetGroupError = GetGroupErrors[keyof GetGroupErrors];
 
 export type GetGroupResponses = {
   200: GroupDto;
@@ -1673,6 +2096,15 @@ export type RenameGroupData = {
   url: '/api/rest/v4/groups/{id}';
 };
 
+export type RenameGroupErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type RenameGroupError = RenameGroupErrors[keyof RenameGroupErrors];
+
 export type RenameGroupResponses = {
   200: GroupDto;
 };
@@ -1687,6 +2119,15 @@ export type RemoveGroupContactsData = {
   query?: never;
   url: '/api/rest/v4/groups/{id}/contacts';
 };
+
+export type RemoveGroupContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type RemoveGroupContactsError = RemoveGroupContactsErrors[keyof RemoveGroupContactsErrors];
 
 export type RemoveGroupContactsResponses = {
   200: GroupMembershipResultDto;
@@ -1703,6 +2144,15 @@ export type AddGroupContactsData = {
   url: '/api/rest/v4/groups/{id}/contacts';
 };
 
+export type AddGroupContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type AddGroupContactsError = AddGroupContactsErrors[keyof AddGroupContactsErrors];
+
 export type AddGroupContactsResponses = {
   200: GroupMembershipResultDto;
 };
@@ -1715,6 +2165,15 @@ export type UploadImportDraftData = {
   query?: never;
   url: '/api/rest/v4/imports/drafts';
 };
+
+export type UploadImportDraftErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UploadImportDraftError = UploadImportDraftErrors[keyof UploadImportDraftErrors];
 
 export type UploadImportDraftResponses = {
   201: ImportDraftDto;
@@ -1731,6 +2190,15 @@ export type DeleteImportDraftData = {
   url: '/api/rest/v4/imports/drafts/{id}';
 };
 
+export type DeleteImportDraftErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteImportDraftError = DeleteImportDraftErrors[keyof DeleteImportDraftErrors];
+
 export type DeleteImportDraftResponses = {
   204: void;
 };
@@ -1745,6 +2213,15 @@ export type GetImportDraftData = {
   query?: never;
   url: '/api/rest/v4/imports/drafts/{id}';
 };
+
+export type GetImportDraftErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetImportDraftError = GetImportDraftErrors[keyof GetImportDraftErrors];
 
 export type GetImportDraftResponses = {
   200: ImportDraftDto;
@@ -1761,6 +2238,15 @@ export type CorrectImportDraftCellsData = {
   url: '/api/rest/v4/imports/drafts/{id}/cells';
 };
 
+export type CorrectImportDraftCellsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CorrectImportDraftCellsError = CorrectImportDraftCellsErrors[keyof CorrectImportDraftCellsErrors];
+
 export type CorrectImportDraftCellsResponses = {
   200: ImportDraftCorrectedRowsDto;
 };
@@ -1775,6 +2261,15 @@ export type ConfirmImportDraftData = {
   query?: never;
   url: '/api/rest/v4/imports/drafts/{id}/confirmation';
 };
+
+export type ConfirmImportDraftErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ConfirmImportDraftError = ConfirmImportDraftErrors[keyof ConfirmImportDraftErrors];
 
 export type ConfirmImportDraftResponses = {
   201: ImportOperationDto;
@@ -1791,6 +2286,15 @@ export type SetImportDraftMatchingsData = {
   url: '/api/rest/v4/imports/drafts/{id}/matchings';
 };
 
+export type SetImportDraftMatchingsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type SetImportDraftMatchingsError = SetImportDraftMatchingsErrors[keyof SetImportDraftMatchingsErrors];
+
 export type SetImportDraftMatchingsResponses = {
   200: ImportDraftDto;
 };
@@ -1805,6 +2309,15 @@ export type ChooseImportDraftSheetData = {
   query?: never;
   url: '/api/rest/v4/imports/drafts/{id}/sheet';
 };
+
+export type ChooseImportDraftSheetErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ChooseImportDraftSheetError = ChooseImportDraftSheetErrors[keyof ChooseImportDraftSheetErrors];
 
 export type ChooseImportDraftSheetResponses = {
   200: ImportDraftColumnsDto;
@@ -1821,6 +2334,15 @@ export type ValidateImportDraftData = {
   url: '/api/rest/v4/imports/drafts/{id}/validation';
 };
 
+export type ValidateImportDraftErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ValidateImportDraftError = ValidateImportDraftErrors[keyof ValidateImportDraftErrors];
+
 export type ValidateImportDraftResponses = {
   200: ImportDraftValidationDto;
 };
@@ -1833,6 +2355,15 @@ export type GetAllSegmentsData = {
   query?: never;
   url: '/api/rest/v4/segment';
 };
+
+export type GetAllSegmentsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetAllSegmentsError = GetAllSegmentsErrors[keyof GetAllSegmentsErrors];
 
 export type GetAllSegmentsResponses = {
   200: Array<V4SegmentDto>;
@@ -1847,6 +2378,15 @@ export type PostSegmentData = {
   url: '/api/rest/v4/segment';
 };
 
+export type PostSegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type PostSegmentError = PostSegmentErrors[keyof PostSegmentErrors];
+
 export type PostSegmentResponses = {
   201: V4SegmentDto;
 };
@@ -1859,6 +2399,15 @@ export type PutSegmentData = {
   query?: never;
   url: '/api/rest/v4/segment';
 };
+
+export type PutSegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type PutSegmentError = PutSegmentErrors[keyof PutSegmentErrors];
 
 export type PutSegmentResponses = {
   200: V4SegmentDto;
@@ -1875,6 +2424,15 @@ export type UpdateSegmentCacheData = {
   url: '/api/rest/v4/segment/updatecache/{id}';
 };
 
+export type UpdateSegmentCacheErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateSegmentCacheError = UpdateSegmentCacheErrors[keyof UpdateSegmentCacheErrors];
+
 export type UpdateSegmentCacheResponses = {
   200: SegmentCountDto;
 };
@@ -1889,6 +2447,15 @@ export type DeleteV4SegmentData = {
   query?: never;
   url: '/api/rest/v4/segment/{id}';
 };
+
+export type DeleteV4SegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteV4SegmentError = DeleteV4SegmentErrors[keyof DeleteV4SegmentErrors];
 
 export type DeleteV4SegmentResponses = {
   204: void;
@@ -1905,6 +2472,15 @@ export type GetV4SegmentData = {
   url: '/api/rest/v4/segment/{id}';
 };
 
+export type GetV4SegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetV4SegmentError = GetV4SegmentErrors[keyof GetV4SegmentErrors];
+
 export type GetV4SegmentResponses = {
   200: V4SegmentDto;
 };
@@ -1917,6 +2493,15 @@ export type ListSegmentsData = {
   query?: never;
   url: '/api/rest/v4/segments';
 };
+
+export type ListSegmentsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListSegmentsError = ListSegmentsErrors[keyof ListSegmentsErrors];
 
 export type ListSegmentsResponses = {
   200: Array<SegmentDto>;
@@ -1931,6 +2516,15 @@ export type CreateSegmentData = {
   url: '/api/rest/v4/segments';
 };
 
+export type CreateSegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateSegmentError = CreateSegmentErrors[keyof CreateSegmentErrors];
+
 export type CreateSegmentResponses = {
   201: SegmentDto;
 };
@@ -1943,6 +2537,15 @@ export type GetSegmentFieldsData = {
   query?: never;
   url: '/api/rest/v4/segments/fields';
 };
+
+export type GetSegmentFieldsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetSegmentFieldsError = GetSegmentFieldsErrors[keyof GetSegmentFieldsErrors];
 
 export type GetSegmentFieldsResponses = {
   200: CriteriaCatalogueDto;
@@ -1959,6 +2562,15 @@ export type DeleteSegmentData = {
   url: '/api/rest/v4/segments/{id}';
 };
 
+export type DeleteSegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteSegmentError = DeleteSegmentErrors[keyof DeleteSegmentErrors];
+
 export type DeleteSegmentResponses = {
   204: void;
 };
@@ -1974,6 +2586,15 @@ export type GetSegmentData = {
   url: '/api/rest/v4/segments/{id}';
 };
 
+export type GetSegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetSegmentError = GetSegmentErrors[keyof GetSegmentErrors];
+
 export type GetSegmentResponses = {
   200: SegmentDto;
 };
@@ -1988,6 +2609,15 @@ export type UpdateSegmentData = {
   query?: never;
   url: '/api/rest/v4/segments/{id}';
 };
+
+export type UpdateSegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateSegmentError = UpdateSegmentErrors[keyof UpdateSegmentErrors];
 
 export type UpdateSegmentResponses = {
   200: SegmentDto;
@@ -2017,6 +2647,15 @@ export type ListSegmentContactsData = {
   url: '/api/rest/v4/segments/{id}/contacts';
 };
 
+export type ListSegmentContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListSegmentContactsError = ListSegmentContactsErrors[keyof ListSegmentContactsErrors];
+
 export type ListSegmentContactsResponses = {
   200: ContactSelectionPageDto;
 };
@@ -2032,6 +2671,15 @@ export type CountSegmentData = {
   url: '/api/rest/v4/segments/{id}/count';
 };
 
+export type CountSegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CountSegmentError = CountSegmentErrors[keyof CountSegmentErrors];
+
 export type CountSegmentResponses = {
   200: SegmentCountDto;
 };
@@ -2044,6 +2692,15 @@ export type GetHealthData = {
   query?: never;
   url: '/health';
 };
+
+export type GetHealthErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetHealthError = GetHealthErrors[keyof GetHealthErrors];
 
 export type GetHealthResponses = {
   200: HealthDto;

@@ -1,9 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
+import { ErrorDto } from './common/error.dto';
 import { ErrorFilter } from './common/error.filter';
 import { jsonBody } from './common/json-body';
 import { validationPipe } from './common/validation';
@@ -42,5 +43,20 @@ export function openApiDocument(app: NestExpressApplication): OpenAPIObject {
     .addBasicAuth()
     .addBearerAuth()
     .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method });
+  const document = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (_controller, method) => method,
+    extraModels: [ErrorDto],
+  });
+  // Every operation may answer an error, always in the one shape of the global filter.
+  const errorResponse = {
+    description: 'Error (`code` says which)',
+    content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorDto) } } },
+  };
+  for (const operations of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = operations[method];
+      if (operation) operation.responses = { ...operation.responses, default: errorResponse };
+    }
+  }
+  return document;
 }

@@ -57,6 +57,7 @@ describe('accounts, auth and settings', () => {
     expect(none.body).toEqual({
       statusCode: 401,
       error: 'Unauthorized',
+      code: 'Unauthorized',
       message: expect.stringContaining('HTTP Basic'),
     });
 
@@ -136,6 +137,7 @@ describe('accounts, auth and settings', () => {
     expect(res.body).toEqual({
       statusCode: 400,
       error: 'Bad Request',
+      code: 'MalformedJson',
       message: expect.stringMatching(/^Malformed JSON body/),
     });
   });

@@ -90,6 +90,7 @@ describe('fields', () => {
     expect(duplicate.error).toEqual({
       statusCode: 409,
       error: 'Conflict',
+      code: 'FieldNameTaken',
       message: 'A field named "VILLE NATALE" already exists (names ignore case)',
     });
     const builtinName = await createContactField({ client, body: { name: 'Email', format: 'ShortText' } });

@@ -356,6 +356,40 @@ describe('imports (mirrored v4 call)', () => {
     expect(await attributes('r1@example.com')).toMatchObject({ firstname: 'D' });
   });
 
+  it('queues an operation recorded but never sent (the process died in between), and a job only once', async () => {
+    const file = Buffer.from('email;firstname\np1@example.com;A\np2@example.com;B\n');
+    const first = await finishedOperation(
+      account,
+      (await upload(account, file, { matchings: '["email","firstname"]' })).body.Id as number,
+    );
+    expect(first).toMatchObject({ Status: 'done', LineAdd: 2 });
+    // As if the process had died after recording the operation and before sending its job.
+    const db = t.database.dataSource;
+    await db.query(`DELETE FROM contact WHERE account_id = $1 AND unique_key IN ('p1@example.com', 'p2@example.com')`, [
+      account.id,
+    ]);
+    await db.query(
+      `UPDATE import_operation SET status = 'pending', created_at = now() - interval '1 hour', heartbeat_at = NULL,
+         started_at = NULL, finished_at = NULL, attempts = 0, resume_line = 0, line_read = 0, line_add = 0
+       WHERE id = $1`,
+      [first.Id],
+    );
+    const runner = t.app.get(ImportRunner);
+    // Two sweeps at once (two instances): the operation is sent by both, and runs once.
+    const sweeps = await Promise.all([runner.requeueStale(), runner.requeueStale()]);
+    expect(sweeps.map((ids) => ids.includes(first.Id as number))).toEqual([true, true]);
+    const done = await finishedOperation(account, first.Id as number);
+    expect(done).toMatchObject({ Status: 'done', LineRead: 2, LineAdd: 2, LineUpdate: 0 });
+    expect(await attributes('p2@example.com')).toMatchObject({ firstname: 'B' });
+    // Each job names its operation as pg-boss singleton key, on a queue keeping one waiting job per key.
+    const jobs: { key: string | null; policy: string }[] = await db.query(
+      `SELECT singleton_key AS key, policy FROM pgboss.job WHERE name = 'contact-import' AND data->>'operationId' = $1`,
+      [String(first.Id)],
+    );
+    expect(jobs.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(jobs.map((j) => `${j.key} ${j.policy}`))).toEqual(new Set([`operation-${first.Id} short`]));
+  });
+
   it('refuses a password-protected workbook and a zip bomb named .xlsx with a 400 that says what to do', async () => {
     const secret = await upload(account, encryptedWorkbook(), { matchings: '["email"]' }, 'secret.xlsx');
     expect(secret.status).toBe(400);

@@ -290,6 +290,7 @@ describe('personal data export and suppression across deletion', () => {
       expect(foreign.body).toEqual({
         statusCode: 404,
         error: 'Not Found',
+        code: 'ContactNotFound',
         message: `Contact "${id}" was not found in this account`,
       });
       expect(JSON.stringify(foreign.body)).not.toContain('prive@');

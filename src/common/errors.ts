@@ -6,7 +6,7 @@ export interface ErrorDetail {
   [key: string]: unknown;
 }
 
-/** A rule broken by the caller. The global filter turns it into `{statusCode, error, message, details?}`. */
+/** A rule broken by the caller. The global filter turns it into `{statusCode, error, code, message, details?}`. */
 export class DomainError extends Error {
   constructor(
     readonly status: HttpStatus,

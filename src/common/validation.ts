@@ -1,7 +1,7 @@
-import { applyDecorators, BadRequestException, ParseIntPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { applyDecorators, ParseIntPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, ValidateBy } from 'class-validator';
-import { ErrorDetail } from './errors';
+import { BadRequest, ErrorDetail } from './errors';
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((error) => {
@@ -18,10 +18,11 @@ export function validationPipe(): ValidationPipe {
     transform: true,
     exceptionFactory: (errors) => {
       const details = flatten(errors);
-      return new BadRequestException({
-        message: `Invalid request: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`,
+      return new BadRequest(
+        'ValidationFailed',
+        `Invalid request: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`,
         details,
-      });
+      );
     },
   });
 }
@@ -43,7 +44,7 @@ export function OptionalFormBoolean(): PropertyDecorator {
 
 /** A positive integer id in a route. */
 export const idParam = new ParseIntPipe({
-  exceptionFactory: () => new BadRequestException('The id in the path must be a whole number'),
+  exceptionFactory: () => new BadRequest('InvalidId', 'The id in the path must be a whole number'),
 });
 
 /** A JSON scalar (string, number, boolean or null): what a v4 `fieldValue` may be. */

@@ -32,6 +32,10 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     this.registrations.push({ name, handler: handler, options: { name, ...options } });
   }
 
+  /**
+   * Queues a job. With a `singletonKey` on a queue of policy `short`, a job already waiting with that key makes
+   * this send a no-op (pg-boss answers null), so a task sent twice (a retry, the sweeper) is queued once.
+   */
   async send<T extends object>(name: string, data: T, options: PgBoss.SendOptions = {}): Promise<void> {
     if (!this.boss) throw new Error('The job queue is not started');
     await this.boss.send(name, data, options);
@@ -52,6 +56,8 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     await boss.start();
     for (const { name, handler, options } of this.registrations) {
       await boss.createQueue(name, options);
+      // createQueue leaves an existing queue as it was: a changed policy or retry setting must be applied.
+      await boss.updateQueue(name, options);
       const worker = await boss.work<never>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) =>
         handler(job.data),
       );

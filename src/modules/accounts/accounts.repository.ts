@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccountSettings, SettingsPatch } from './account-settings';
 import { AccountContext } from '../../common/auth.decorators';
 
@@ -24,6 +24,19 @@ const SETTING_COLUMNS: Record<keyof AccountSettings, string> = {
 @Injectable()
 export class AccountsRepository {
   constructor(private readonly db: DataSource) {}
+
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  /**
+   * The account's row, locked until the transaction ends: settings changes queue up, and so does any insert of a
+   * row referencing the account (an import operation, a contact): their foreign key check needs a share lock.
+   */
+  async lockForUpdate(em: EntityManager, id: string): Promise<AccountRow | undefined> {
+    const rows: AccountRow[] = await em.query(`${SELECT} WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0];
+  }
 
   async insert(name: string, login: string, apiKeyHash: string): Promise<AccountRow> {
     const rows: AccountRow[] = await this.db.query(
@@ -58,10 +71,10 @@ export class AccountsRepository {
     return this.findById(id);
   }
 
-  async updateSettings(id: string, patch: SettingsPatch): Promise<void> {
+  async updateSettings(em: EntityManager, id: string, patch: SettingsPatch): Promise<void> {
     const entries = Object.entries(patch) as [keyof AccountSettings, unknown][];
     if (entries.length === 0) return;
     const assignments = entries.map(([name], i) => `${SETTING_COLUMNS[name]} = $${i + 2}`).join(', ');
-    await this.db.query(`UPDATE account SET ${assignments} WHERE id = $1`, [id, ...entries.map(([, v]) => v)]);
+    await em.query(`UPDATE account SET ${assignments} WHERE id = $1`, [id, ...entries.map(([, v]) => v)]);
   }
 }

@@ -1,17 +1,24 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { randomBytes } from 'node:crypto';
 import { CarnetConfig } from '../../config/configuration';
 import { CARNET_CONFIG } from '../../database/database.module';
 import { AccountContext } from '../../common/auth.decorators';
 import { BadRequest, Conflict, DomainError, NotFound, Unauthorized } from '../../common/errors';
+import { mapUniqueViolations } from '../../common/unique-violation';
 import { ContactsService } from '../contacts/contacts.service';
 import { AccountSettings, isSettingName, readSettingsPatch, unknownSettingMessage } from './account-settings';
 import { AccountsRepository } from './accounts.repository';
 import { hashApiKey, newApiKey, parseAuthorization, sameHash } from './api-key';
 import { AccountCreatedDto, CreateAccountDto, SettingsDto } from './dto/account.dto';
 
+/** Refuses (throws a DomainError) a change of an account's uniqueness key, inside the transaction making it. */
+export type UniquenessKeyGuard = (em: EntityManager, accountId: string) => Promise<void>;
+
 @Injectable()
 export class AccountsService {
+  private readonly uniquenessKeyGuards: UniquenessKeyGuard[] = [];
+
   constructor(
     private readonly accounts: AccountsRepository,
     private readonly contacts: ContactsService,
@@ -58,9 +65,12 @@ export class AccountsService {
 
   async create(dto: CreateAccountDto): Promise<AccountCreatedDto> {
     const login = dto.login ?? `${slug(dto.name)}-${randomBytes(3).toString('hex')}`;
-    if (await this.accounts.loginExists(login)) throw new Conflict('LoginTaken', `Login "${login}" is already taken`);
+    const loginTaken = () => new Conflict('LoginTaken', `Login "${login}" is already taken`);
+    if (await this.accounts.loginExists(login)) throw loginTaken();
     const apiKey = newApiKey();
-    const account = await this.accounts.insert(dto.name, login, hashApiKey(apiKey));
+    const account = await mapUniqueViolations(() => this.accounts.insert(dto.name, login, hashApiKey(apiKey)), {
+      account_login_key: loginTaken,
+    });
     return { id: account.id, name: account.name, login: account.login, apiKey };
   }
 
@@ -76,6 +86,15 @@ export class AccountsService {
     return { attributeType: { [setting]: account[setting] } };
   }
 
+  /** Lets a module that reads contacts by key (imports) refuse a key change while it works; called at start-up. */
+  guardUniquenessKeyChange(guard: UniquenessKeyGuard): void {
+    this.uniquenessKeyGuards.push(guard);
+  }
+
+  /**
+   * Saves settings. A new uniqueness key re-keys the contacts in the same transaction, the account locked: no
+   * import can start meanwhile (its operation's insert waits for the lock), and the guards refuse while one runs.
+   */
   async updateSettings(account: AccountContext, dto: SettingsDto): Promise<SettingsDto> {
     const { patch, problems } = readSettingsPatch(dto.attributeType);
     if (problems.length > 0) {
@@ -85,12 +104,18 @@ export class AccountsService {
         problems.map((message) => ({ message })),
       );
     }
-    const allowDuplicates = patch.allowDuplicates ?? account.allowDuplicates;
-    if (patch.uniquenessKey && patch.uniquenessKey !== account.uniquenessKey) {
-      await this.contacts.applyUniquenessKey(account.id, patch.uniquenessKey, allowDuplicates);
-    }
-    await this.accounts.updateSettings(account.id, patch);
-    return { attributeType: { ...pickSettings(account), ...patch } };
+    const saved = await this.accounts.transaction(async (em) => {
+      const current = await this.accounts.lockForUpdate(em, account.id);
+      if (!current) throw new NotFound('Account', account.id);
+      if (patch.uniquenessKey && patch.uniquenessKey !== current.uniquenessKey) {
+        for (const guard of this.uniquenessKeyGuards) await guard(em, account.id);
+        const allowDuplicates = patch.allowDuplicates ?? current.allowDuplicates;
+        await this.contacts.applyUniquenessKey(em, account.id, patch.uniquenessKey, allowDuplicates);
+      }
+      await this.accounts.updateSettings(em, account.id, patch);
+      return current;
+    });
+    return { attributeType: { ...pickSettings(saved), ...patch } };
   }
 }
 

@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
 import { Account } from '../accounts/account.entity';
 
 /**
@@ -10,7 +19,8 @@ import { Account } from '../accounts/account.entity';
 @Index('contact_account_unique_key', ['accountId', 'uniqueKey'], { unique: true })
 @Index('contact_account_email_idx', ['accountId', 'email'])
 @Index('contact_account_mobile_idx', ['accountId', 'mobile'])
-@Index('contact_account_id_idx', ['accountId', 'id'])
+// Unique so that memberships can point at (account, contact): a member is a contact of the group's account.
+@Unique('contact_account_id_key', ['accountId', 'id'])
 @Index('contact_account_updated_idx', ['accountId', 'updatedAt', 'id'])
 // Segment criteria: the default segments and opt-in/status criteria count from these alone (index-only scans).
 @Index('contact_email_consent_idx', ['accountId', 'emailOptin', 'emailStatus'], { where: 'email IS NOT NULL' })

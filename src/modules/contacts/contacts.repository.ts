@@ -141,7 +141,10 @@ export class ContactsRepository {
     if (filters.mobile !== undefined) add('c.mobile = ?', filters.mobile);
     if (filters.updatedSince !== undefined) add('c.updated_at >= ?', filters.updatedSince);
     if (filters.groupId !== undefined) {
-      add('EXISTS (SELECT 1 FROM group_member m WHERE m.contact_id = c.id AND m.group_id = ?)', filters.groupId);
+      add(
+        'EXISTS (SELECT 1 FROM group_member m WHERE m.account_id = c.account_id AND m.contact_id = c.id AND m.group_id = ?)',
+        filters.groupId,
+      );
     }
     params.push(filters.limit);
     return this.db.query(
@@ -280,26 +283,29 @@ export class ContactsRepository {
   }
 
   /** Re-keys every contact after the account's uniqueness key changes. Returns the values shared by several contacts. */
-  async applyUniquenessKey(accountId: string, key: 'email' | 'mobile', allowDuplicates: boolean): Promise<string[]> {
-    return this.db.transaction(async (em) => {
-      const shared: { value: string }[] = await em.query(
-        `SELECT ${column(key)} AS value FROM contact WHERE account_id = $1 AND ${column(key)} IS NOT NULL
-         GROUP BY 1 HAVING count(*) > 1 LIMIT 5`,
-        [accountId],
-      );
-      if (shared.length > 0 && !allowDuplicates) return shared.map((s) => s.value);
-      await em.query('UPDATE contact SET unique_key = NULL WHERE account_id = $1 AND unique_key IS NOT NULL', [
-        accountId,
-      ]);
-      // The oldest contact of each value keeps the key; later copies stay as duplicates.
-      await em.query(
-        `UPDATE contact c SET unique_key = c.${column(key)} FROM (
-           SELECT DISTINCT ON (${column(key)}) id FROM contact
-           WHERE account_id = $1 AND ${column(key)} IS NOT NULL AND anonymised_at IS NULL ORDER BY ${column(key)}, id
-         ) first WHERE c.id = first.id`,
-        [accountId],
-      );
-      return [];
-    });
+  async applyUniquenessKey(
+    em: EntityManager,
+    accountId: string,
+    key: 'email' | 'mobile',
+    allowDuplicates: boolean,
+  ): Promise<string[]> {
+    const shared: { value: string }[] = await em.query(
+      `SELECT ${column(key)} AS value FROM contact WHERE account_id = $1 AND ${column(key)} IS NOT NULL
+       GROUP BY 1 HAVING count(*) > 1 LIMIT 5`,
+      [accountId],
+    );
+    if (shared.length > 0 && !allowDuplicates) return shared.map((s) => s.value);
+    await em.query('UPDATE contact SET unique_key = NULL WHERE account_id = $1 AND unique_key IS NOT NULL', [
+      accountId,
+    ]);
+    // The oldest contact of each value keeps the key; later copies stay as duplicates.
+    await em.query(
+      `UPDATE contact c SET unique_key = c.${column(key)} FROM (
+         SELECT DISTINCT ON (${column(key)}) id FROM contact
+         WHERE account_id = $1 AND ${column(key)} IS NOT NULL AND anonymised_at IS NULL ORDER BY ${column(key)}, id
+       ) first WHERE c.account_id = $1 AND c.id = first.id`,
+      [accountId],
+    );
+    return [];
   }
 }

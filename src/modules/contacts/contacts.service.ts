@@ -8,6 +8,7 @@ import { formatUtc } from '../../common/dates';
 import { normalizeEmail } from '../../common/email';
 import { BadRequest, Conflict, DomainError, NotFound, PayloadTooLarge } from '../../common/errors';
 import { phoneDigitForms, readPhone } from '../../common/phone';
+import { uniqueViolation } from '../../common/unique-violation';
 import { BUILTIN_FIELDS } from '../fields/builtin-fields';
 import { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
@@ -94,7 +95,30 @@ export class ContactsService {
     mode: 'upsert' | 'update',
   ): Promise<ContactWriteResultDto> {
     const catalogue = await this.fields.catalogue(account.id);
-    return this.contacts.transaction((em) => this.writeOne(em, account, catalogue, dto, mode, API));
+    return this.writeRacing(account, catalogue, dto, mode);
+  }
+
+  /**
+   * One write in its own transaction. When a concurrent write took the key first (two upserts of one new
+   * contact, two contacts moved to one address), the write is made once more: it then sees that contact, and
+   * updates it or answers ContactKeyTaken like any write finding the key taken.
+   */
+  private async writeRacing(
+    account: AccountContext,
+    catalogue: FieldCatalogue,
+    dto: ContactWriteDto,
+    mode: 'upsert' | 'update',
+  ): Promise<ContactWriteResultDto> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.contacts.transaction((em) => this.writeOne(em, account, catalogue, dto, mode, API));
+      } catch (error) {
+        if (uniqueViolation(error) !== 'contact_account_unique_key') throw error;
+        if (attempt >= 2) {
+          throw new Conflict('ContactKeyTaken', `Another contact took this ${account.uniquenessKey} meanwhile`);
+        }
+      }
+    }
   }
 
   /** Up to 500 writes, each in its own transaction: one bad item does not sink the others. */
@@ -122,7 +146,7 @@ export class ContactsService {
           );
           throw new BadRequest('InvalidItem', details.map((d) => d.message).join('; '), details);
         }
-        const result = await this.contacts.transaction((em) => this.writeOne(em, account, catalogue, dto, mode, API));
+        const result = await this.writeRacing(account, catalogue, dto, mode);
         results.push({ index, contactKey, status: result.status, id: result.id, warnings: result.warnings });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -131,6 +155,7 @@ export class ContactsService {
           contactKey,
           status: 'error',
           statusCode: error.status,
+          code: error.code,
           message: error.message,
           ...(error.details ? { details: error.details } : {}),
         });
@@ -327,9 +352,14 @@ export class ContactsService {
     };
   }
 
-  /** Re-keys the account's contacts when its uniqueness key changes. */
-  async applyUniquenessKey(accountId: string, key: 'email' | 'mobile', allowDuplicates: boolean): Promise<void> {
-    const shared = await this.contacts.applyUniquenessKey(accountId, key, allowDuplicates);
+  /** Re-keys the account's contacts when its uniqueness key changes, in the caller's transaction. */
+  async applyUniquenessKey(
+    em: EntityManager,
+    accountId: string,
+    key: 'email' | 'mobile',
+    allowDuplicates: boolean,
+  ): Promise<void> {
+    const shared = await this.contacts.applyUniquenessKey(em, accountId, key, allowDuplicates);
     if (shared.length > 0) {
       throw new Conflict(
         'UniquenessKeyConflict',

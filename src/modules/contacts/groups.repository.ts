@@ -9,7 +9,8 @@ export interface GroupRow {
 }
 
 const SELECT = `SELECT g.id, g.name, g.created_at AS "createdAt",
-  (SELECT count(*)::int FROM group_member m WHERE m.group_id = g.id) AS "contactCount" FROM contact_group g`;
+  (SELECT count(*)::int FROM group_member m WHERE m.account_id = g.account_id AND m.group_id = g.id) AS "contactCount"
+  FROM contact_group g`;
 
 @Injectable()
 export class GroupsRepository {
@@ -99,7 +100,7 @@ export class GroupsRepository {
 
   namesOf(accountId: string, contactId: number): Promise<{ id: number; name: string }[]> {
     return this.db.query(
-      `SELECT g.id, g.name FROM group_member m JOIN contact_group g ON g.id = m.group_id
+      `SELECT g.id, g.name FROM group_member m JOIN contact_group g ON g.account_id = m.account_id AND g.id = m.group_id
        WHERE m.account_id = $1 AND m.contact_id = $2 ORDER BY g.name_key`,
       [accountId, contactId],
     );

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { formatUtc } from '../../common/dates';
 import { Conflict, NotFound } from '../../common/errors';
+import { mapUniqueViolations } from '../../common/unique-violation';
 import { GroupDto, GroupMembershipResultDto } from './dto/group.dto';
 import { ContactsRepository, type HistoryEntry } from './contacts.repository';
 import { GroupRow, GroupsRepository } from './groups.repository';
@@ -15,6 +16,9 @@ const toDto = (row: GroupRow): GroupDto => ({
 function membershipHistory(contactIds: number[], title: string, group: GroupDto): HistoryEntry[] {
   return contactIds.map((contactId) => ({ contactId, type: 'group', object: group.name, title, source: 'api' }));
 }
+
+const nameTaken = (name: string) =>
+  new Conflict('GroupNameTaken', `A group named "${name}" already exists (names ignore case)`);
 
 @Injectable()
 export class GroupsService {
@@ -35,13 +39,18 @@ export class GroupsService {
 
   async create(accountId: string, name: string): Promise<GroupDto> {
     await this.ensureNameFree(accountId, name.trim());
-    return this.get(accountId, await this.groups.insert(accountId, name.trim()));
+    const id = await mapUniqueViolations(() => this.groups.insert(accountId, name.trim()), {
+      contact_group_account_name_key: () => nameTaken(name.trim()),
+    });
+    return this.get(accountId, id);
   }
 
   async rename(accountId: string, id: number, name: string): Promise<GroupDto> {
     await this.get(accountId, id);
     await this.ensureNameFree(accountId, name.trim(), id);
-    await this.groups.rename(accountId, id, name.trim());
+    await mapUniqueViolations(() => this.groups.rename(accountId, id, name.trim()), {
+      contact_group_account_name_key: () => nameTaken(name.trim()),
+    });
     return this.get(accountId, id);
   }
 
@@ -76,8 +85,6 @@ export class GroupsService {
   }
 
   private async ensureNameFree(accountId: string, name: string, exceptId = 0): Promise<void> {
-    if (await this.groups.nameTaken(accountId, name, exceptId)) {
-      throw new Conflict('GroupNameTaken', `A group named "${name}" already exists (names ignore case)`);
-    }
+    if (await this.groups.nameTaken(accountId, name, exceptId)) throw nameTaken(name);
   }
 }

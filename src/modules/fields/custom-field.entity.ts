@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
 import { Account } from '../accounts/account.entity';
 
 export const CUSTOM_FIELD_FORMATS = [
@@ -12,6 +21,8 @@ export type CustomFieldFormat = (typeof CUSTOM_FIELD_FORMATS)[number];
 
 @Entity()
 @Index('custom_field_account_name_key', ['accountId', 'nameKey'], { unique: true })
+// What the values' foreign key points at: a value belongs to a field of its own account.
+@Unique('custom_field_account_id_key', ['accountId', 'id'])
 export class CustomField {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: number;
@@ -54,6 +65,10 @@ export class FieldValue {
   accountId: string;
 
   @ManyToOne(() => CustomField, { onDelete: 'CASCADE', nullable: false })
+  @JoinColumn([
+    { name: 'account_id', referencedColumnName: 'accountId', foreignKeyConstraintName: 'field_value_field_fkey' },
+    { name: 'field_id', referencedColumnName: 'id', foreignKeyConstraintName: 'field_value_field_fkey' },
+  ])
   field: CustomField;
 
   @Column('bigint')

@@ -109,25 +109,25 @@ export class FieldsRepository {
     return rows[0];
   }
 
-  async valueTextTaken(fieldId: number, text: string, exceptId = 0, em: EntityManager = this.db.manager) {
+  async valueTextTaken(accountId: string, fieldId: number, text: string, exceptId: number, em: EntityManager) {
     const rows: unknown[] = await em.query(
-      'SELECT 1 FROM field_value WHERE field_id = $1 AND text_key = lower($2) AND id <> $3',
-      [fieldId, text, exceptId],
+      'SELECT 1 FROM field_value WHERE account_id = $1 AND field_id = $2 AND text_key = lower($3) AND id <> $4',
+      [accountId, fieldId, text, exceptId],
     );
     return rows.length > 0;
   }
 
-  async countValues(fieldId: number, em: EntityManager): Promise<number> {
+  async countValues(accountId: string, fieldId: number, em: EntityManager): Promise<number> {
     const rows: { count: number }[] = await em.query(
-      'SELECT count(*)::int AS count FROM field_value WHERE field_id = $1',
-      [fieldId],
+      'SELECT count(*)::int AS count FROM field_value WHERE account_id = $1 AND field_id = $2',
+      [accountId, fieldId],
     );
     return rows[0].count;
   }
 
   /** Locks the field's row so concurrent reorderings of its list queue up. */
-  async lockField(fieldId: number, em: EntityManager): Promise<void> {
-    await em.query('SELECT 1 FROM custom_field WHERE id = $1 FOR UPDATE', [fieldId]);
+  async lockField(accountId: string, fieldId: number, em: EntityManager): Promise<void> {
+    await em.query('SELECT 1 FROM custom_field WHERE account_id = $1 AND id = $2 FOR UPDATE', [accountId, fieldId]);
   }
 
   /** Opens a gap at `position` (shifting later values down) and inserts the value there. */
@@ -138,10 +138,10 @@ export class FieldsRepository {
     position: number,
     em: EntityManager,
   ): Promise<ValueRow> {
-    await em.query('UPDATE field_value SET position = position + 1 WHERE field_id = $1 AND position >= $2', [
-      fieldId,
-      position,
-    ]);
+    await em.query(
+      'UPDATE field_value SET position = position + 1 WHERE account_id = $1 AND field_id = $2 AND position >= $3',
+      [accountId, fieldId, position],
+    );
     const rows: ValueRow[] = await em.query(
       `INSERT INTO field_value (account_id, field_id, text, text_key, position) VALUES ($1, $2, $3, lower($3), $4)
        RETURNING ${VALUE_COLUMNS}`,
@@ -153,7 +153,8 @@ export class FieldsRepository {
   /** Adds values at the end of the list, skipping texts already present; returns all matching values. */
   async appendValues(accountId: string, fieldId: number, texts: string[], em: EntityManager): Promise<ValueRow[]> {
     return em.query(
-      `WITH last AS (SELECT coalesce(max(position), 0) AS position FROM field_value WHERE field_id = $2),
+      `WITH last AS (
+         SELECT coalesce(max(position), 0) AS position FROM field_value WHERE account_id = $1 AND field_id = $2),
        inserted AS (
          INSERT INTO field_value (account_id, field_id, text, text_key, position)
          SELECT $1, $2, t.text, lower(t.text), last.position + t.ord FROM unnest($3::text[]) WITH ORDINALITY AS t(text, ord), last
@@ -164,21 +165,30 @@ export class FieldsRepository {
   }
 
   /** Moves a value to `position` and renames it, keeping positions contiguous. */
-  async moveValue(value: ValueRow, text: string, position: number, em: EntityManager): Promise<ValueRow> {
+  async moveValue(
+    accountId: string,
+    value: ValueRow,
+    text: string,
+    position: number,
+    em: EntityManager,
+  ): Promise<ValueRow> {
     if (position < value.position) {
       await em.query(
-        'UPDATE field_value SET position = position + 1 WHERE field_id = $1 AND position >= $2 AND position < $3',
-        [value.fieldId, position, value.position],
+        `UPDATE field_value SET position = position + 1
+         WHERE account_id = $1 AND field_id = $2 AND position >= $3 AND position < $4`,
+        [accountId, value.fieldId, position, value.position],
       );
     } else if (position > value.position) {
       await em.query(
-        'UPDATE field_value SET position = position - 1 WHERE field_id = $1 AND position > $2 AND position <= $3',
-        [value.fieldId, value.position, position],
+        `UPDATE field_value SET position = position - 1
+         WHERE account_id = $1 AND field_id = $2 AND position > $3 AND position <= $4`,
+        [accountId, value.fieldId, value.position, position],
       );
     }
     const [rows] = await em.query<[ValueRow[], number]>(
-      `UPDATE field_value SET text = $2, text_key = lower($2), position = $3 WHERE id = $1 RETURNING ${VALUE_COLUMNS}`,
-      [value.id, text, position],
+      `UPDATE field_value SET text = $3, text_key = lower($3), position = $4 WHERE account_id = $1 AND id = $2
+       RETURNING ${VALUE_COLUMNS}`,
+      [accountId, value.id, text, position],
     );
     return rows[0];
   }
@@ -196,10 +206,10 @@ export class FieldsRepository {
           OR fields @> jsonb_build_object($2::text, jsonb_build_array($3::bigint)))`,
       [accountId, key, value.id],
     );
-    await em.query('DELETE FROM field_value WHERE id = $1', [value.id]);
-    await em.query('UPDATE field_value SET position = position - 1 WHERE field_id = $1 AND position > $2', [
-      value.fieldId,
-      value.position,
-    ]);
+    await em.query('DELETE FROM field_value WHERE account_id = $1 AND id = $2', [accountId, value.id]);
+    await em.query(
+      'UPDATE field_value SET position = position - 1 WHERE account_id = $1 AND field_id = $2 AND position > $3',
+      [accountId, value.fieldId, value.position],
+    );
   }
 }

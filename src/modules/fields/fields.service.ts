@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { formatUtc } from '../../common/dates';
 import { BadRequest, Conflict, NotFound } from '../../common/errors';
+import { mapUniqueViolations } from '../../common/unique-violation';
 import { BUILTIN_FIELDS } from './builtin-fields';
 import { FieldCatalogue } from './field-catalogue';
 import { isListFormat, readFieldOptions } from './field-options';
@@ -39,6 +40,9 @@ function options(format: CustomFieldFormat, given: string | undefined): string {
   return reading.value;
 }
 
+const nameTaken = (name: string) =>
+  new Conflict('FieldNameTaken', `A field named "${name}" already exists (names ignore case)`);
+
 @Injectable()
 export class FieldsService {
   constructor(private readonly fields: FieldsRepository) {}
@@ -64,12 +68,16 @@ export class FieldsService {
   async create(accountId: string, dto: CreateFieldDto): Promise<FieldDto> {
     const name = dto.name.trim();
     await this.ensureNameFree(accountId, name);
-    const row = await this.fields.insertField(accountId, {
-      name,
-      description: dto.description ?? '',
-      format: dto.format,
-      options: options(dto.format, dto.options),
-    });
+    const row = await mapUniqueViolations(
+      () =>
+        this.fields.insertField(accountId, {
+          name,
+          description: dto.description ?? '',
+          format: dto.format,
+          options: options(dto.format, dto.options),
+        }),
+      { custom_field_account_name_key: () => nameTaken(name) },
+    );
     return toFieldDto(row);
   }
 
@@ -83,11 +91,15 @@ export class FieldsService {
     }
     const name = dto.name?.trim() ?? current.name;
     if (name.toLowerCase() !== current.name.toLowerCase()) await this.ensureNameFree(accountId, name, current.id);
-    const row = await this.fields.updateField(accountId, current.id, {
-      name,
-      description: dto.description ?? current.description,
-      options: dto.options === undefined ? current.options : options(current.format, dto.options),
-    });
+    const row = await mapUniqueViolations(
+      () =>
+        this.fields.updateField(accountId, current.id, {
+          name,
+          description: dto.description ?? current.description,
+          options: dto.options === undefined ? current.options : options(current.format, dto.options),
+        }),
+      { custom_field_account_name_key: () => nameTaken(name) },
+    );
     return toFieldDto(row ?? current);
   }
 
@@ -104,11 +116,11 @@ export class FieldsService {
     await this.mustFindList(accountId, fieldId);
     const text = dto.text.trim();
     return this.fields.transaction(async (em) => {
-      await this.fields.lockField(fieldId, em);
-      if (await this.fields.valueTextTaken(fieldId, text, 0, em)) {
+      await this.fields.lockField(accountId, fieldId, em);
+      if (await this.fields.valueTextTaken(accountId, fieldId, text, 0, em)) {
         throw new Conflict('FieldValueTaken', `Field ${fieldId} already has the value "${text}"`);
       }
-      const count = await this.fields.countValues(fieldId, em);
+      const count = await this.fields.countValues(accountId, fieldId, em);
       const position = Math.min(dto.index ?? count + 1, count + 1);
       return toValueDto(await this.fields.insertValueAt(accountId, fieldId, text, position, em));
     });
@@ -118,15 +130,15 @@ export class FieldsService {
     const found = await this.fields.findValue(accountId, dto.id);
     if (!found) throw new NotFound('FieldValue', dto.id);
     return this.fields.transaction(async (em) => {
-      await this.fields.lockField(found.fieldId, em);
+      await this.fields.lockField(accountId, found.fieldId, em);
       const value = (await this.fields.findValue(accountId, dto.id, em)) ?? found;
       const text = dto.text?.trim() ?? value.text;
-      if (await this.fields.valueTextTaken(value.fieldId, text, value.id, em)) {
+      if (await this.fields.valueTextTaken(accountId, value.fieldId, text, value.id, em)) {
         throw new Conflict('FieldValueTaken', `Field ${value.fieldId} already has the value "${text}"`);
       }
-      const count = await this.fields.countValues(value.fieldId, em);
+      const count = await this.fields.countValues(accountId, value.fieldId, em);
       const position = Math.min(dto.index ?? value.position, count);
-      return toValueDto(await this.fields.moveValue(value, text, position, em));
+      return toValueDto(await this.fields.moveValue(accountId, value, text, position, em));
     });
   }
 
@@ -134,7 +146,7 @@ export class FieldsService {
     const found = await this.fields.findValue(accountId, id);
     if (!found) throw new NotFound('FieldValue', id);
     await this.fields.transaction(async (em) => {
-      await this.fields.lockField(found.fieldId, em);
+      await this.fields.lockField(accountId, found.fieldId, em);
       const value = await this.fields.findValue(accountId, id, em);
       if (value) await this.fields.deleteValue(accountId, value, em);
     });
@@ -151,7 +163,7 @@ export class FieldsService {
   /** Adds the given texts at the end of a list field (those not already there) and records them in the catalogue. */
   async appendValues(accountId: string, catalogue: FieldCatalogue, fieldId: number, texts: string[]): Promise<void> {
     const added = await this.fields.transaction(async (em) => {
-      await this.fields.lockField(fieldId, em);
+      await this.fields.lockField(accountId, fieldId, em);
       return this.fields.appendValues(accountId, fieldId, texts, em);
     });
     added.forEach((value) => catalogue.addValue(value));
@@ -172,9 +184,7 @@ export class FieldsService {
   }
 
   private async ensureNameFree(accountId: string, name: string, exceptId = 0): Promise<void> {
-    if (await this.fields.nameTaken(accountId, name, exceptId)) {
-      throw new Conflict('FieldNameTaken', `A field named "${name}" already exists (names ignore case)`);
-    }
+    if (await this.fields.nameTaken(accountId, name, exceptId)) throw nameTaken(name);
     if (BUILTIN_FIELDS.some((f) => f.key === name.toLowerCase())) {
       throw new Conflict('FieldNameTaken', `"${name}" is a built-in field key; choose another name`);
     }

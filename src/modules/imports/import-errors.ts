@@ -55,6 +55,11 @@ export const importErrors = {
       'OperationFilesDeleted',
       `The file and report of ${kind} ${id} were deleted ${days} days after it ended (FILE_RETENTION_DAYS); its counts remain at GET /contacts/${kind}/${id}`,
     ),
+  keyChangeWhileRunning: (kind: string, id: number) =>
+    new Conflict(
+      'ImportRunning',
+      `${kind === 'purge' ? 'Purge' : 'Import'} ${id} of this account is pending or running and reads contacts by the current uniqueness key; change the key once it is done, failed or cancelled`,
+    ),
   operationRunning: (id: number) =>
     new Conflict('ImportRunning', `Import ${id} is running; wait until it is done, failed or cancelled`),
 };

@@ -1,4 +1,14 @@
-import { Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
 import { Account } from '../accounts/account.entity';
 import type { ImportSettings, ConsentRecord } from './import-settings';
 
@@ -14,6 +24,10 @@ export type OperationKind = 'import' | 'purge';
  */
 @Entity()
 @Index('import_operation_account_kind_idx', ['accountId', 'kind', 'id'])
+// The sweeper's and the key change's lookups: the few operations waiting or running.
+@Index('import_operation_active_idx', ['accountId', 'id'], { where: "status IN ('pending', 'running')" })
+// What the rejections' foreign key points at: a rejection belongs to an operation of its own account.
+@Unique('import_operation_account_id_key', ['accountId', 'id'])
 export class ImportOperation {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: number;
@@ -87,6 +101,14 @@ export class ImportOperation {
 @Entity()
 export class ImportRejection {
   @ManyToOne(() => ImportOperation, { onDelete: 'CASCADE', nullable: false })
+  @JoinColumn([
+    {
+      name: 'account_id',
+      referencedColumnName: 'accountId',
+      foreignKeyConstraintName: 'import_rejection_operation_fkey',
+    },
+    { name: 'operation_id', referencedColumnName: 'id', foreignKeyConstraintName: 'import_rejection_operation_fkey' },
+  ])
   operation: ImportOperation;
 
   @PrimaryColumn('bigint')

@@ -27,6 +27,7 @@ import { ContactsService } from '../contacts/contacts.service';
 import type { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
 import { openImportTable } from './file-table';
+import { importErrors } from './import-errors';
 import { ImportsRepository, type CounterDelta, type OperationRow, type Rejection } from './imports.repository';
 import { compileMatchings, type MatchingPlan } from './rules/matching-plan';
 import { correctedRow } from './rules/corrections';
@@ -92,13 +93,23 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
 
   onModuleInit(): void {
     this.queue.register<{ operationId: number }>(IMPORT_QUEUE, ({ operationId }) => this.run(operationId), {
+      // At most one waiting job per operation (the send's singletonKey); a running one may have a successor.
+      policy: 'short',
       retryLimit: 3,
       retryDelay: 5,
       expireInSeconds: 4 * 3600,
     });
+    // A run reads and writes contacts by the account's key, read once when it starts.
+    this.accounts.guardUniquenessKeyChange(async (em, accountId) => {
+      const active = await this.imports.findActive(em, accountId);
+      if (active) throw importErrors.keyChangeWhileRunning(active.kind, active.id);
+    });
   }
 
-  /** At start and every minute: operations left running by a dead worker go back in line and resume. */
+  /**
+   * At start and every minute: operations left running by a dead worker, or never sent (the process died between
+   * recording and sending them), go back in line.
+   */
   async onApplicationBootstrap(): Promise<void> {
     await this.sweeper.run();
   }
@@ -112,12 +123,18 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
     await this.sweeper.idle();
   }
 
-  /** Queues a run; `claim` lets only one run of an operation proceed, so a second job for it is harmless. */
+  /**
+   * Queues a run, once: a job still waiting for this operation makes the send a no-op, and `claim` lets only one
+   * run of an operation proceed, so a second job for it is harmless.
+   */
   async enqueue(operationId: number): Promise<void> {
-    await this.queue.send(IMPORT_QUEUE, { operationId });
+    await this.queue.send(IMPORT_QUEUE, { operationId }, { singletonKey: `operation-${operationId}` });
   }
 
-  /** Puts back in line the operations whose worker stopped beating (the process died mid-run). */
+  /**
+   * Puts back in line the operations whose worker stopped beating (the process died mid-run) and those pending for
+   * as long (never sent, or their job lost); one still waiting in the queue is not queued twice.
+   */
   async requeueStale(): Promise<number[]> {
     const stale = await this.imports.findStale(this.config.importStaleSeconds);
     for (const id of stale) await this.enqueue(id);

@@ -124,11 +124,25 @@ export class ImportsRepository {
     return rows[0] ? this.find(rows[0].accountId, rows[0].kind, id) : undefined;
   }
 
-  /** Running operations whose worker stopped beating: to be requeued. */
+  /** The account's oldest import or purge waiting or running, if any. */
+  async findActive(em: EntityManager, accountId: string): Promise<{ id: number; kind: OperationKind } | undefined> {
+    const rows: { id: number; kind: OperationKind }[] = await em.query(
+      `SELECT id::int AS id, kind FROM import_operation WHERE account_id = $1 AND status IN ('pending', 'running')
+       ORDER BY id LIMIT 1`,
+      [accountId],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Operations to be requeued: running ones whose worker stopped beating, and pending ones nothing touched for as
+   * long (recorded but never sent when the process died in between, or put back in line by a worker that died).
+   */
   async findStale(staleSeconds: number): Promise<number[]> {
     const rows: { id: number }[] = await this.db.query(
       `SELECT id::int AS id FROM import_operation
-       WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)`,
+       WHERE status IN ('running', 'pending') AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $1)
+       ORDER BY id`,
       [staleSeconds],
     );
     return rows.map((r) => r.id);

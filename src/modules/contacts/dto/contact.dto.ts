@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ErrorDetailDto } from '../../../common/error.dto';
 import { Type } from 'class-transformer';
 import {
   IsArray,
@@ -61,11 +62,6 @@ export class ContactWriteResultDto {
   warnings: string[];
 }
 
-export class ErrorDetailDto {
-  field?: string;
-  message: string;
-}
-
 export class BulkItemResultDto {
   /** Position of the item in the request, from 0. */
   index: number;
@@ -76,6 +72,8 @@ export class BulkItemResultDto {
   id?: number;
   warnings?: string[];
   statusCode?: number;
+  /** The error code, as in an error answer (`ContactKeyTaken`, `InvalidAttributes`…). */
+  code?: string;
   message?: string;
   details?: ErrorDetailDto[];
 }
