@@ -87,6 +87,16 @@ const draft = async ({ t, a }: Context) => {
     .attach('file', csv, 'contacts.csv');
   return { id: made(res, 'a draft').id as string };
 };
+const segment = async ({ asA }: Context) => ({
+  id: made(
+    await asA('post', '/segments', {
+      name: name('Segment'),
+      tree: { field: 'firstname', op: 'equals', value: 'Alice' },
+    }),
+    'a segment',
+  ).id as number,
+});
+const segmentWrite = { name: 'Renommé', tree: { field: 'firstname', op: 'equals', value: 'Bob' } };
 const notTenantData = (why: string): Resource => ({ make: () => Promise.resolve({}), notTenantData: why });
 
 /** One line per route: `'METHOD /path/{param}'` (without /api/rest/v4) → how to make what it names. */
@@ -116,6 +126,14 @@ const RESOURCES: Record<string, Resource> = {
   'GET /contacts/purge/{id}': { make: operation('purge') },
   'DELETE /contacts/purge/{id}': { make: operation('purge') },
   'GET /contacts/purge/file/{fileName}': { make: operation('purge') },
+  'GET /segment/{id}': { make: segment },
+  'DELETE /segment/{id}': { make: segment },
+  'GET /segment/updatecache/{id}': { make: segment },
+  'GET /segments/{id}': { make: segment },
+  'PUT /segments/{id}': { make: segment, body: segmentWrite },
+  'DELETE /segments/{id}': { make: segment },
+  'GET /segments/{id}/count': { make: segment },
+  'GET /segments/{id}/contacts': { make: segment },
   'GET /groups/{id}': { make: group },
   'PUT /groups/{id}': { make: group, body: { name: 'Renommé' } },
   'DELETE /groups/{id}': { make: group },
