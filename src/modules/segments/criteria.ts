@@ -182,7 +182,10 @@ function node(value: unknown, path: string, b: Builder, segmentStack: number[]):
     }
     case 'not': {
       const inner = node(value.not, childPath(path, 'not'), b, segmentStack);
-      return inner === undefined ? undefined : `((${inner}) IS NOT TRUE)`;
+      if (inner === undefined) return undefined;
+      // EXISTS is never NULL: a plain NOT lets PostgreSQL plan an anti-join.
+      const membership = isObject(value.not) && ('inGroup' in value.not || 'inImport' in value.not);
+      return membership ? `(NOT ${inner})` : `((${inner}) IS NOT TRUE)`;
     }
     case 'inSegment':
       return inSegment(value.inSegment, path, b, segmentStack);
