@@ -350,7 +350,7 @@ describe('criteria compiled to SQL, on PostgreSQL', () => {
   });
 
   describe('property: SQL selects what an in-memory reading of the tree selects', () => {
-    const cities = ['Paris', 'paris', 'PARIS-Nord', 'Lyon', '', 'o%_x', "l'Isle"];
+    const cities = ['Paris', 'paris', 'PARIS-Nord', 'Lyon', '', 'o%_x', "l'Isle", '75011', 'Paris 75'];
     const days = ['2026-11-25', '2026-12-01', '2026-11-30', '2025-12-01', '2000-02-29', '1990-01-15'];
     const instants = ['2026-11-30T22:30:00Z', '2026-11-30T23:30:00Z', '2026-12-01T09:00:00Z', '2026-06-01T00:00:00Z'];
     const statuses = ['unknown', 'valid', 'soft', 'absent', 'badalias', 'baddomain'];
@@ -397,12 +397,12 @@ describe('criteria compiled to SQL, on PostgreSQL', () => {
             'contains',
             'notContains',
           ),
-          value: fc.constantFrom('par', 'PARIS', 'is', 'o%', "l'", 'x'),
+          value: fc.constantFrom('par', 'PARIS', 'is', 'o%', "l'", 'x', '75', ' 75', '011'),
         }),
         fc.record({
           field: fc.constant('city'),
           op: fc.constantFrom('in', 'notIn'),
-          values: fc.subarray(['paris', 'LYON', 'nord'], { minLength: 1 }),
+          values: fc.subarray(['paris', 'LYON', 'nord', '75011'], { minLength: 1 }),
         }),
         fc.record({ field: fc.constant('city'), op: fc.constantFrom('isEmpty', 'isNotEmpty') }),
         fc.record({
@@ -636,8 +636,8 @@ describe('criteria compiled to SQL, on PostgreSQL', () => {
             }
           },
         ),
-        { numRuns: 100 },
+        { numRuns: 80 },
       );
-    });
+    }, 300_000);
   });
 });

@@ -182,7 +182,10 @@ function node(value: unknown, path: string, b: Builder, segmentStack: number[]):
     }
     case 'not': {
       const inner = node(value.not, childPath(path, 'not'), b, segmentStack);
-      return inner === undefined ? undefined : `((${inner}) IS NOT TRUE)`;
+      if (inner === undefined) return undefined;
+      // EXISTS is never NULL: a plain NOT lets PostgreSQL plan an anti-join.
+      const membership = isObject(value.not) && ('inGroup' in value.not || 'inImport' in value.not);
+      return membership ? `(NOT ${inner})` : `((${inner}) IS NOT TRUE)`;
     }
     case 'inSegment':
       return inSegment(value.inSegment, path, b, segmentStack);
@@ -378,13 +381,17 @@ function textCriterion(t: Target, op: OperatorOf<'text'>, operands: unknown[], b
   const texts = operands.map((v) => readText(v, t, b));
   if (texts.some((v) => v === undefined)) return undefined;
   const e = textExpression(t, b);
-  const like = (pattern: string) => `${e.folded} LIKE lower(${b.param(pattern, 'text')})`;
+  // Values without letters (zip codes, numbers) compare the same with or without case folding: skip lower().
+  const caseless = (texts as string[]).every((text) => /^[\x20-\x40\x5b-\x60\x7b-\x7e]*$/.test(text));
+  const folded = caseless ? e.raw : e.folded;
+  const like = (pattern: string) =>
+    caseless ? `${folded} LIKE ${b.param(pattern, 'text')}` : `${folded} LIKE lower(${b.param(pattern, 'text')})`;
   const value = texts[0]!;
   const positive = (): string => {
     switch (op) {
       case 'equals':
       case 'notEquals':
-        return `${e.folded} = lower(${b.param(value, 'text')})`;
+        return caseless ? `${folded} = ${b.param(value, 'text')}` : `${folded} = lower(${b.param(value, 'text')})`;
       case 'startsWith':
       case 'notStartsWith':
         return like(`${escapeLike(value)}%`);
@@ -398,7 +405,7 @@ function textCriterion(t: Target, op: OperatorOf<'text'>, operands: unknown[], b
       case 'notIn':
       case 'isEmpty':
       case 'isNotEmpty':
-        return `${e.folded} = ANY(${b.param(
+        return `${folded} = ANY(${b.param(
           (texts as string[]).map((s) => s.toLowerCase()),
           'text[]',
         )})`;
