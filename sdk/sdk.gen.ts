@@ -674,7 +674,8 @@ export const createImport = <ThrowOnError extends boolean = false>(options: Opti
   });
 
 /**
- * The archive named by an import's `Link`: the original file and `errors.csv`.
+ * The archive named by an import's `Link`: the original file and `errors.csv` (cells that would run as formulas
+ * start with `'`). Without the file once an anonymisation deleted it; 410 once FILE_RETENTION_DAYS deleted both.
  */
 export const downloadImportFile = <ThrowOnError extends boolean = false>(
   options: Options<DownloadImportFileData, ThrowOnError>,
@@ -745,6 +746,9 @@ export const createPurge = <ThrowOnError extends boolean = false>(options: Optio
     },
   });
 
+/**
+ * The archive named by a purge's `Link`, as for imports.
+ */
 export const downloadPurgeFile = <ThrowOnError extends boolean = false>(
   options: Options<DownloadPurgeFileData, ThrowOnError>,
 ) =>
@@ -816,7 +820,9 @@ export const countSearchContacts = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * GDPR erasure: blanks the contact's personal data, keeping only its suppression hashes.
+ * GDPR erasure: blanks the contact's personal data, keeping only its suppression hashes; its history keeps what
+ * happened without outside texts (bounce replies), import error reports lose the rows quoting its addresses, and
+ * the uploads of the account's finished imports and purges are deleted (their archives keep errors.csv).
  */
 export const anonymiseContact = <ThrowOnError extends boolean = false>(
   options: Options<AnonymiseContactData, ThrowOnError>,

@@ -7,7 +7,12 @@ import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryR
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** One value in COPY's CSV format: NULL unquoted and empty, numbers as they are, everything else quoted. */
+/**
+ * One value in COPY's CSV format: NULL unquoted and empty, numbers as they are, everything else quoted.
+ * Kept rather than csv-stringify: it cannot tell NULL from '' as COPY does (with `quoted_empty` a null becomes
+ * '""', an empty string; without it '' becomes NULL), and it encoded 20,000 contact rows 4–5 times slower
+ * (2.1–2.4 s against 0.44–0.57 s, measured 2026-12-01 under load). pg-copy-streams has no encoder.
+ */
 function csvValue(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);

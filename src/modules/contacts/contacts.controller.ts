@@ -134,7 +134,11 @@ export class ContactsController {
     return this.personalData.export(account, id);
   }
 
-  /** GDPR erasure: blanks the contact's personal data, keeping only its suppression hashes. */
+  /**
+   * GDPR erasure: blanks the contact's personal data, keeping only its suppression hashes; its history keeps what
+   * happened without outside texts (bounce replies), import error reports lose the rows quoting its addresses, and
+   * the uploads of the account's finished imports and purges are deleted (their archives keep errors.csv).
+   */
   @Post('contacts/:id/anonymise')
   @HttpCode(200)
   anonymiseContact(

@@ -45,7 +45,10 @@ export class ImportsController {
     return this.imports.delete(account, 'import', id);
   }
 
-  /** The archive named by an import's `Link`: the original file and `errors.csv`. */
+  /**
+   * The archive named by an import's `Link`: the original file and `errors.csv` (cells that would run as formulas
+   * start with `'`). Without the file once an anonymisation deleted it; 410 once FILE_RETENTION_DAYS deleted both.
+   */
   @Get('import/file/:fileName')
   @ApiProduces('application/zip')
   @ApiOkResponse(archive)
@@ -84,6 +87,7 @@ export class ImportsController {
     return this.imports.delete(account, 'purge', id);
   }
 
+  /** The archive named by a purge's `Link`, as for imports. */
   @Get('purge/file/:fileName')
   @ApiProduces('application/zip')
   @ApiOkResponse(archive)

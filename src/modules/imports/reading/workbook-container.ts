@@ -2,6 +2,11 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { importFileErrors } from './import-file-errors';
 
 /**
+ * Kept by hand rather than yauzl and cfb (measured 2026-12-01 on a 20,000-row workbook, the 2-core machine
+ * under load): yauzl 3.4.0 listed the .xlsx directory in 3.3–3.8 ms against 0.35–1.7 ms here (it reads the
+ * directory entry by entry; this reads it in one go), and cfb 1.2.2 reads the whole .xls into the main thread's
+ * heap (capped at 256 MB) to list its streams: 18.8–20.8 ms against 0.3–1.5 ms for the few sectors read here.
+ *
  * Cheap checks of a workbook's container, on the main thread, before any spreadsheet parsing:
  * .xlsx is a ZIP (refused when it would unpack to too much: a "zip bomb"), .xls and password-protected
  * .xlsx are OLE compound files (CFB; refused when they hold the streams of an encrypted package).
