@@ -25,6 +25,8 @@ import type {
   CreateImportResponses,
   CreatePurgeData,
   CreatePurgeResponses,
+  CreateWebhookEndpointData,
+  CreateWebhookEndpointResponses,
   DeleteContactByIdData,
   DeleteContactByIdResponses,
   DeleteContactData,
@@ -41,6 +43,8 @@ import type {
   DeleteImportResponses,
   DeletePurgeData,
   DeletePurgeResponses,
+  DeleteWebhookEndpointData,
+  DeleteWebhookEndpointResponses,
   DownloadImportFileData,
   DownloadImportFileResponses,
   DownloadPurgeFileData,
@@ -73,6 +77,8 @@ import type {
   GetPersonalDataResponses,
   GetPurgeData,
   GetPurgeResponses,
+  GetWebhookEndpointData,
+  GetWebhookEndpointResponses,
   ListContactsData,
   ListContactsResponses,
   ListGroupsData,
@@ -81,6 +87,10 @@ import type {
   ListImportsResponses,
   ListPurgesData,
   ListPurgesResponses,
+  ListWebhookAttemptsData,
+  ListWebhookAttemptsResponses,
+  ListWebhookEndpointsData,
+  ListWebhookEndpointsResponses,
   RecordDeliverabilityEventsData,
   RecordDeliverabilityEventsResponses,
   RemoveGroupContactsData,
@@ -89,10 +99,14 @@ import type {
   RenameGroupResponses,
   RotateAccountKeyData,
   RotateAccountKeyResponses,
+  RotateWebhookSecretData,
+  RotateWebhookSecretResponses,
   SearchContactHistoryData,
   SearchContactHistoryResponses,
   SetImportDraftMatchingsData,
   SetImportDraftMatchingsResponses,
+  TestWebhookEndpointData,
+  TestWebhookEndpointResponses,
   UpdateAccountSettingsData,
   UpdateAccountSettingsResponses,
   UpdateContactData,
@@ -103,6 +117,8 @@ import type {
   UpdateContactResponses,
   UpdateContactsData,
   UpdateContactsResponses,
+  UpdateWebhookEndpointData,
+  UpdateWebhookEndpointResponses,
   UploadImportDraftData,
   UploadImportDraftResponses,
   UpsertContactData,
@@ -969,6 +985,128 @@ export const validateImportDraft = <ThrowOnError extends boolean = false>(
       'Content-Type': 'application/json',
       ...options.headers,
     },
+  });
+
+export const listWebhookEndpoints = <ThrowOnError extends boolean = false>(
+  options?: Options<ListWebhookEndpointsData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<ListWebhookEndpointsResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/webhooks',
+    ...options,
+  });
+
+/**
+ * Registers an endpoint; the answer holds its signing secret, shown this once.
+ */
+export const createWebhookEndpoint = <ThrowOnError extends boolean = false>(
+  options: Options<CreateWebhookEndpointData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<CreateWebhookEndpointResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/webhooks',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Deletes the endpoint with its log; events not yet delivered to it are dropped.
+ */
+export const deleteWebhookEndpoint = <ThrowOnError extends boolean = false>(
+  options: Options<DeleteWebhookEndpointData, ThrowOnError>,
+) =>
+  (options.client ?? client).delete<DeleteWebhookEndpointResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/webhooks/{id}',
+    ...options,
+  });
+
+export const getWebhookEndpoint = <ThrowOnError extends boolean = false>(
+  options: Options<GetWebhookEndpointData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<GetWebhookEndpointResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/webhooks/{id}',
+    ...options,
+  });
+
+/**
+ * Changes the URL, events or description; `enabled` pauses or resumes deliveries.
+ */
+export const updateWebhookEndpoint = <ThrowOnError extends boolean = false>(
+  options: Options<UpdateWebhookEndpointData, ThrowOnError>,
+) =>
+  (options.client ?? client).patch<UpdateWebhookEndpointResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/webhooks/{id}',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * The endpoint's delivery attempts, newest first (kept 30 days).
+ */
+export const listWebhookAttempts = <ThrowOnError extends boolean = false>(
+  options: Options<ListWebhookAttemptsData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<ListWebhookAttemptsResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/webhooks/{id}/attempts',
+    ...options,
+  });
+
+/**
+ * A new signing secret, shown once; the old one also signs for 24 hours (two signatures per delivery).
+ */
+export const rotateWebhookSecret = <ThrowOnError extends boolean = false>(
+  options: Options<RotateWebhookSecretData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<RotateWebhookSecretResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/webhooks/{id}/rotate-secret',
+    ...options,
+  });
+
+/**
+ * Sends a signed `ping` event now and answers how the receiver took it.
+ */
+export const testWebhookEndpoint = <ThrowOnError extends boolean = false>(
+  options: Options<TestWebhookEndpointData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<TestWebhookEndpointResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/webhooks/{id}/test',
+    ...options,
   });
 
 /**

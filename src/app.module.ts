@@ -12,6 +12,7 @@ import { ContactsModule } from './modules/contacts/contacts.module';
 import { DeliverabilityStatusModule } from './modules/deliverability-status/deliverability-status.module';
 import { FieldsModule } from './modules/fields/fields.module';
 import { ImportsModule } from './modules/imports/imports.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { QueueModule } from './queue/queue.module';
 
 function requestId(request: IncomingMessage, response: ServerResponse): string {
@@ -45,6 +46,7 @@ export class AppModule {
         ContactsModule,
         ImportsModule,
         DeliverabilityStatusModule,
+        WebhooksModule,
       ],
       controllers: [HealthController],
     };
