@@ -19,9 +19,11 @@ import {
   testWebhookEndpoint,
   updateWebhookEndpoint,
   uploadImportDraft,
+  type CreateWebhookEndpointDto,
   type WebhookAttemptDto,
 } from '../sdk';
 import { JobQueue } from '../src/queue/job-queue';
+import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
 import { WEBHOOK_QUEUE } from '../src/modules/webhooks/webhook-deliveries';
 import { startTestApp, TestAccount, TestApp } from './harness';
 
@@ -161,7 +163,11 @@ describe('webhooks', () => {
     });
     afterAll(async () => t.close());
 
-    async function endpoint(who: TestAccount, path: string, events = ['import.finished' as const]) {
+    async function endpoint(
+      who: TestAccount,
+      path: string,
+      events: CreateWebhookEndpointDto['events'] = ['import.finished'],
+    ) {
       const res = await createWebhookEndpoint({ client: t.sdk(who), body: { url: receiver.url(path), events } });
       expect(res.response.status).toBe(201);
       return res.data!;
@@ -335,6 +341,57 @@ describe('webhooks', () => {
       expect(again.data).toMatchObject({ enabled: true, disabledReason: null, disabledAt: null });
       await importCsv(account);
       await receiver.waitFor('/gone', 2);
+    });
+
+    it('tells of a finished purge', async () => {
+      const account = await t.createAccount('Webhooks purge');
+      const hook = await endpoint(account, '/purged', ['purge.finished']);
+      await t.finished(account, await importCsv(account));
+      const res = await t.http
+        .post('/api/rest/v4/contacts/purge/add')
+        .set('Authorization', account.auth)
+        .attach('file', Buffer.from('email\nanne@orange.fr\nnobody@free.fr\n'), 'purge.csv');
+      expect(res.status).toBe(201);
+      const [call] = await receiver.waitFor('/purged', 1);
+      expect(new Webhook(hook.secret).verify(call.body, call.headers)).toMatchObject({
+        type: 'purge.finished',
+        data: { Id: (res.body as { Id: number }).Id, Status: 'done', LineDelete: 1, LineNotFound: 1 },
+      });
+      // The import before it was not asked for here.
+      expect(receiver.at('/purged')).toHaveLength(1);
+    });
+
+    it('writes nothing for an operation whose transaction rolls back', async () => {
+      const account = await t.createAccount('Webhooks rollback');
+      const hook = await endpoint(account, '/rolled-back');
+      const webhooks = t.app.get(WebhooksService);
+      let deliveryId = 0;
+      await expect(
+        t.database.dataSource.transaction(async (em) => {
+          await webhooks.recordEvent(em, account.id, 'import.finished', { Id: 1 });
+          const rows: { id: number }[] = await em.query(
+            'SELECT id::int AS id FROM webhook_delivery WHERE endpoint_id = $1',
+            [hook.id],
+          );
+          expect(rows).toHaveLength(1);
+          deliveryId = rows[0].id;
+          const queued = await em.query(`SELECT 1 FROM pgboss.job WHERE name = $1 AND data->>'deliveryId' = $2`, [
+            WEBHOOK_QUEUE,
+            String(deliveryId),
+          ]);
+          expect(queued).toHaveLength(1);
+          throw new Error('the operation failed after all');
+        }),
+      ).rejects.toThrow('the operation failed after all');
+      const owed = await t.database.dataSource.query('SELECT 1 FROM webhook_delivery WHERE endpoint_id = $1', [
+        hook.id,
+      ]);
+      expect(owed).toEqual([]);
+      const queued = await t.database.dataSource.query(
+        `SELECT 1 FROM pgboss.job WHERE name = $1 AND data->>'deliveryId' = $2`,
+        [WEBHOOK_QUEUE, String(deliveryId)],
+      );
+      expect(queued).toEqual([]);
     });
 
     it('rotates the secret: both sign for a while, and the test call sends a ping', async () => {
