@@ -1,9 +1,9 @@
+/** Imports and purges as the API shows them: answers, history, and the data of webhook events. */
 import { formatUtc } from '../../common/dates';
 import type { ImportOperationDto, PurgeOperationDto } from './dto/import.dto';
 import type { OperationKind } from './import-operation.entity';
 import type { OperationRow } from './imports.repository';
 
-/** Imports and purges as the API shows them (answers, history, webhook payloads). */
 const PREFIX = '/api/rest/v4';
 export const archiveName = (kind: OperationKind, id: number) => `${kind}-${id}.zip`;
 /** What imports and purges show alike. */

@@ -14,6 +14,9 @@ import { type ConsentRecord, type ConstantValue, type ImportSettings } from './i
 import { ImportsRepository, type OperationRow } from './imports.repository';
 import { ImportFormDto, ImportOperationDto, PurgeFormDto, PurgeOperationDto } from './dto/import.dto';
 import { archiveName, toImportDto, toPurgeDto } from './import-views';
+
+// Moved to import-views (the runner shows operations too, and may not import this service); kept for callers.
+export { toImportDto } from './import-views';
 import { readEncodingName } from './reading/encoding';
 import { readDelimitedFormat } from './reading/delimited-reader';
 import { importFileKind } from './reading/import-file';
