@@ -45,6 +45,9 @@ import type {
   CreateSegmentData,
   CreateSegmentErrors,
   CreateSegmentResponses,
+  CreateWebhookEndpointData,
+  CreateWebhookEndpointErrors,
+  CreateWebhookEndpointResponses,
   DeleteContactByIdData,
   DeleteContactByIdErrors,
   DeleteContactByIdResponses,
@@ -75,6 +78,9 @@ import type {
   DeleteV4SegmentData,
   DeleteV4SegmentErrors,
   DeleteV4SegmentResponses,
+  DeleteWebhookEndpointData,
+  DeleteWebhookEndpointErrors,
+  DeleteWebhookEndpointResponses,
   DownloadImportFileData,
   DownloadImportFileErrors,
   DownloadImportFileResponses,
@@ -135,6 +141,9 @@ import type {
   GetV4SegmentData,
   GetV4SegmentErrors,
   GetV4SegmentResponses,
+  GetWebhookEndpointData,
+  GetWebhookEndpointErrors,
+  GetWebhookEndpointResponses,
   ListContactsData,
   ListContactsErrors,
   ListContactsResponses,
@@ -153,6 +162,12 @@ import type {
   ListSegmentsData,
   ListSegmentsErrors,
   ListSegmentsResponses,
+  ListWebhookAttemptsData,
+  ListWebhookAttemptsErrors,
+  ListWebhookAttemptsResponses,
+  ListWebhookEndpointsData,
+  ListWebhookEndpointsErrors,
+  ListWebhookEndpointsResponses,
   PostSegmentData,
   PostSegmentErrors,
   PostSegmentResponses,
@@ -171,6 +186,9 @@ import type {
   RotateAccountKeyData,
   RotateAccountKeyErrors,
   RotateAccountKeyResponses,
+  RotateWebhookSecretData,
+  RotateWebhookSecretErrors,
+  RotateWebhookSecretResponses,
   SearchContactHistoryData,
   SearchContactHistoryErrors,
   SearchContactHistoryResponses,
@@ -180,6 +198,9 @@ import type {
   SetImportDraftMatchingsData,
   SetImportDraftMatchingsErrors,
   SetImportDraftMatchingsResponses,
+  TestWebhookEndpointData,
+  TestWebhookEndpointErrors,
+  TestWebhookEndpointResponses,
   UpdateAccountSettingsData,
   UpdateAccountSettingsErrors,
   UpdateAccountSettingsResponses,
@@ -201,6 +222,9 @@ import type {
   UpdateSegmentData,
   UpdateSegmentErrors,
   UpdateSegmentResponses,
+  UpdateWebhookEndpointData,
+  UpdateWebhookEndpointErrors,
+  UpdateWebhookEndpointResponses,
   UploadImportDraftData,
   UploadImportDraftErrors,
   UploadImportDraftResponses,
@@ -1310,6 +1334,128 @@ export const countSegment = <ThrowOnError extends boolean = false>(options: Opti
       { scheme: 'basic', type: 'http' },
     ],
     url: '/api/rest/v4/segments/{id}/count',
+    ...options,
+  });
+
+export const listWebhookEndpoints = <ThrowOnError extends boolean = false>(
+  options?: Options<ListWebhookEndpointsData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<ListWebhookEndpointsResponses, ListWebhookEndpointsErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/webhooks',
+    ...options,
+  });
+
+/**
+ * Registers an endpoint; the answer holds its signing secret, shown this once.
+ */
+export const createWebhookEndpoint = <ThrowOnError extends boolean = false>(
+  options: Options<CreateWebhookEndpointData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<CreateWebhookEndpointResponses, CreateWebhookEndpointErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/webhooks',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Deletes the endpoint with its log; events not yet delivered to it are dropped.
+ */
+export const deleteWebhookEndpoint = <ThrowOnError extends boolean = false>(
+  options: Options<DeleteWebhookEndpointData, ThrowOnError>,
+) =>
+  (options.client ?? client).delete<DeleteWebhookEndpointResponses, DeleteWebhookEndpointErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/webhooks/{id}',
+    ...options,
+  });
+
+export const getWebhookEndpoint = <ThrowOnError extends boolean = false>(
+  options: Options<GetWebhookEndpointData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<GetWebhookEndpointResponses, GetWebhookEndpointErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/webhooks/{id}',
+    ...options,
+  });
+
+/**
+ * Changes the URL, events or description; `enabled` pauses or resumes deliveries.
+ */
+export const updateWebhookEndpoint = <ThrowOnError extends boolean = false>(
+  options: Options<UpdateWebhookEndpointData, ThrowOnError>,
+) =>
+  (options.client ?? client).patch<UpdateWebhookEndpointResponses, UpdateWebhookEndpointErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/webhooks/{id}',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * The endpoint's delivery attempts, newest first (kept 30 days).
+ */
+export const listWebhookAttempts = <ThrowOnError extends boolean = false>(
+  options: Options<ListWebhookAttemptsData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<ListWebhookAttemptsResponses, ListWebhookAttemptsErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/webhooks/{id}/attempts',
+    ...options,
+  });
+
+/**
+ * A new signing secret, shown once; the old one also signs for 24 hours (two signatures per delivery).
+ */
+export const rotateWebhookSecret = <ThrowOnError extends boolean = false>(
+  options: Options<RotateWebhookSecretData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<RotateWebhookSecretResponses, RotateWebhookSecretErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/webhooks/{id}/rotate-secret',
+    ...options,
+  });
+
+/**
+ * Sends a signed `ping` event now and answers how the receiver took it.
+ */
+export const testWebhookEndpoint = <ThrowOnError extends boolean = false>(
+  options: Options<TestWebhookEndpointData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<TestWebhookEndpointResponses, TestWebhookEndpointErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/webhooks/{id}/test',
     ...options,
   });
 

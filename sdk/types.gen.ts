@@ -370,6 +370,27 @@ export type CreateFieldValueDto = {
   text: string;
 };
 
+export type CreateWebhookEndpointDto = {
+  description?: string;
+  /**
+   * The events to deliver here, at least one.
+   */
+  events: Array<
+    | 'import.finished'
+    | 'import.failed'
+    | 'purge.finished'
+    | 'purge.failed'
+    | 'export.finished'
+    | 'export.failed'
+    | 'schedule.run.finished'
+    | 'schedule.run.failed'
+  >;
+  /**
+   * Where deliveries are POSTed: https (plain http only on private networks, when those are allowed).
+   */
+  url: string;
+};
+
 export type CriteriaCatalogueDto = {
   fields: Array<CriteriaFieldDto>;
   maxCriteria: number;
@@ -999,6 +1020,25 @@ export type UpdateFieldValueDto = {
   text?: string;
 };
 
+export type UpdateWebhookEndpointDto = {
+  description?: string;
+  /**
+   * False pauses deliveries; true enables the endpoint again (after Carnet disabled it too).
+   */
+  enabled?: boolean;
+  events?: Array<
+    | 'import.finished'
+    | 'import.failed'
+    | 'purge.finished'
+    | 'purge.failed'
+    | 'export.finished'
+    | 'export.failed'
+    | 'schedule.run.finished'
+    | 'schedule.run.failed'
+  >;
+  url?: string;
+};
+
 export type UploadImportDraftDto = {
   /**
    * The .csv, .txt, .xlsx or .xls file.
@@ -1055,6 +1095,118 @@ export type ValidateImportDraftDto = {
    * Only rows with a finding (error or warning).
    */
   onlySuspicious?: boolean;
+};
+
+export type WebhookAttemptDto = {
+  /**
+   * 1 for an event's first attempt.
+   */
+  attempt: number;
+  /**
+   * ISO 8601.
+   */
+  attemptedAt: string;
+  durationMs: number;
+  /**
+   * Set when this attempt disabled the endpoint, with why.
+   */
+  endpointDisabled: string | null;
+  /**
+   * Why the attempt failed without an answer (timeout, refused address, connection error).
+   */
+  error: string | null;
+  /**
+   * The `webhook-id` sent: the same for every attempt of one event.
+   */
+  eventId: string;
+  eventType: string;
+  id: number;
+  /**
+   * `delivered`; `retrying` (another attempt is scheduled); `failed` (no more attempts for this event).
+   */
+  outcome: 'delivered' | 'retrying' | 'failed';
+  /**
+   * The first KiB of the receiver's answer.
+   */
+  responseHead: string | null;
+  /**
+   * The receiver's HTTP status; null when it did not answer.
+   */
+  statusCode: number | null;
+};
+
+export type WebhookEndpointDto = {
+  createdAt: string;
+  description: string;
+  /**
+   * ISO 8601.
+   */
+  disabledAt: string | null;
+  /**
+   * Why Carnet disabled the endpoint (a 410, three days of failures).
+   */
+  disabledReason: string | null;
+  enabled: boolean;
+  events: Array<
+    | 'import.finished'
+    | 'import.failed'
+    | 'purge.finished'
+    | 'purge.failed'
+    | 'export.finished'
+    | 'export.failed'
+    | 'schedule.run.finished'
+    | 'schedule.run.failed'
+  >;
+  /**
+   * Since when every attempt has failed (ISO 8601); null after a success.
+   */
+  failingSince: string | null;
+  id: number;
+  /**
+   * Until when the secret replaced by the last rotation still signs (ISO 8601).
+   */
+  previousSecretValidUntil: string | null;
+  updatedAt: string;
+  url: string;
+};
+
+export type WebhookEndpointWithSecretDto = {
+  createdAt: string;
+  description: string;
+  /**
+   * ISO 8601.
+   */
+  disabledAt: string | null;
+  /**
+   * Why Carnet disabled the endpoint (a 410, three days of failures).
+   */
+  disabledReason: string | null;
+  enabled: boolean;
+  events: Array<
+    | 'import.finished'
+    | 'import.failed'
+    | 'purge.finished'
+    | 'purge.failed'
+    | 'export.finished'
+    | 'export.failed'
+    | 'schedule.run.finished'
+    | 'schedule.run.failed'
+  >;
+  /**
+   * Since when every attempt has failed (ISO 8601); null after a success.
+   */
+  failingSince: string | null;
+  id: number;
+  /**
+   * Until when the secret replaced by the last rotation still signs (ISO 8601).
+   */
+  previousSecretValidUntil: string | null;
+  /**
+   * `whsec_…`: verify deliveries with it (any Standard Webhooks library). Shown this once.
+   */
+  secret: string;
+  updatedAt: string;
+  url: string;
 };
 
 export type GetContactFieldsData = {
@@ -2685,6 +2837,203 @@ export type CountSegmentResponses = {
 };
 
 export type CountSegmentResponse = CountSegmentResponses[keyof CountSegmentResponses];
+
+export type ListWebhookEndpointsData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/webhooks';
+};
+
+export type ListWebhookEndpointsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListWebhookEndpointsError = ListWebhookEndpointsErrors[keyof ListWebhookEndpointsErrors];
+
+export type ListWebhookEndpointsResponses = {
+  200: Array<WebhookEndpointDto>;
+};
+
+export type ListWebhookEndpointsResponse = ListWebhookEndpointsResponses[keyof ListWebhookEndpointsResponses];
+
+export type CreateWebhookEndpointData = {
+  body: CreateWebhookEndpointDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/webhooks';
+};
+
+export type CreateWebhookEndpointErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateWebhookEndpointError = CreateWebhookEndpointErrors[keyof CreateWebhookEndpointErrors];
+
+export type CreateWebhookEndpointResponses = {
+  201: WebhookEndpointWithSecretDto;
+};
+
+export type CreateWebhookEndpointResponse = CreateWebhookEndpointResponses[keyof CreateWebhookEndpointResponses];
+
+export type DeleteWebhookEndpointData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/webhooks/{id}';
+};
+
+export type DeleteWebhookEndpointErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteWebhookEndpointError = DeleteWebhookEndpointErrors[keyof DeleteWebhookEndpointErrors];
+
+export type DeleteWebhookEndpointResponses = {
+  204: void;
+};
+
+export type DeleteWebhookEndpointResponse = DeleteWebhookEndpointResponses[keyof DeleteWebhookEndpointResponses];
+
+export type GetWebhookEndpointData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/webhooks/{id}';
+};
+
+export type GetWebhookEndpointErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetWebhookEndpointError = GetWebhookEndpointErrors[keyof GetWebhookEndpointErrors];
+
+export type GetWebhookEndpointResponses = {
+  200: WebhookEndpointDto;
+};
+
+export type GetWebhookEndpointResponse = GetWebhookEndpointResponses[keyof GetWebhookEndpointResponses];
+
+export type UpdateWebhookEndpointData = {
+  body: UpdateWebhookEndpointDto;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/webhooks/{id}';
+};
+
+export type UpdateWebhookEndpointErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateWebhookEndpointError = UpdateWebhookEndpointErrors[keyof UpdateWebhookEndpointErrors];
+
+export type UpdateWebhookEndpointResponses = {
+  200: WebhookEndpointDto;
+};
+
+export type UpdateWebhookEndpointResponse = UpdateWebhookEndpointResponses[keyof UpdateWebhookEndpointResponses];
+
+export type ListWebhookAttemptsData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: {
+    /**
+     * Attempts with an id below this one (the last id of the previous page).
+     */
+    before?: number;
+    /**
+     * At most 100; default 50.
+     */
+    limit?: number;
+  };
+  url: '/api/rest/v4/webhooks/{id}/attempts';
+};
+
+export type ListWebhookAttemptsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListWebhookAttemptsError = ListWebhookAttemptsErrors[keyof ListWebhookAttemptsErrors];
+
+export type ListWebhookAttemptsResponses = {
+  200: Array<WebhookAttemptDto>;
+};
+
+export type ListWebhookAttemptsResponse = ListWebhookAttemptsResponses[keyof ListWebhookAttemptsResponses];
+
+export type RotateWebhookSecretData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/webhooks/{id}/rotate-secret';
+};
+
+export type RotateWebhookSecretErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type RotateWebhookSecretError = RotateWebhookSecretErrors[keyof RotateWebhookSecretErrors];
+
+export type RotateWebhookSecretResponses = {
+  200: WebhookEndpointWithSecretDto;
+};
+
+export type RotateWebhookSecretResponse = RotateWebhookSecretResponses[keyof RotateWebhookSecretResponses];
+
+export type TestWebhookEndpointData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/webhooks/{id}/test';
+};
+
+export type TestWebhookEndpointErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type TestWebhookEndpointError = TestWebhookEndpointErrors[keyof TestWebhookEndpointErrors];
+
+export type TestWebhookEndpointResponses = {
+  200: WebhookAttemptDto;
+};
+
+export type TestWebhookEndpointResponse = TestWebhookEndpointResponses[keyof TestWebhookEndpointResponses];
 
 export type GetHealthData = {
   body?: never;

@@ -16,6 +16,7 @@ import { DeliverabilityStatusModule } from './modules/deliverability-status/deli
 import { FieldsModule } from './modules/fields/fields.module';
 import { ImportsModule } from './modules/imports/imports.module';
 import { SegmentsModule } from './modules/segments/segments.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { QueueModule } from './queue/queue.module';
 
 function requestId(request: IncomingMessage, response: ServerResponse): string {
@@ -80,6 +81,7 @@ export class AppModule {
         ImportsModule,
         DeliverabilityStatusModule,
         SegmentsModule,
+        WebhooksModule,
       ],
       controllers: [HealthController],
     };

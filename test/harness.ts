@@ -36,13 +36,14 @@ export interface TestApp {
 
 /**
  * Boots the app on a random port: against DATABASE_URL when set (CI), else against an embedded
- * PGlite of its own in a temporary folder, so test files run in parallel.
+ * PGlite of its own in a temporary folder, so test files run in parallel. With `dataDir`, the
+ * embedded database is that folder's and outlives the app (a restart test boots a second app on it).
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { logDestination?: DestinationStream } = {},
+  options: { logDestination?: DestinationStream; dataDir?: string } = {},
 ): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'carnet-test-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'carnet-test-'));
   const config = readConfig({
     DATABASE_URL: process.env.DATABASE_URL,
     DATA_DIR: dataDir,
@@ -87,7 +88,7 @@ export async function startTestApp(
     async close() {
       await app.close();
       await database.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

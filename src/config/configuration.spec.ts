@@ -8,6 +8,15 @@ describe('readConfig', () => {
     expect(config.maxUploadBytes).toBe(200 * 1024 * 1024);
     expect(config.dataDir.endsWith('/data')).toBe(true);
     expect(config.fileRetentionDays).toBe(30);
+    expect(config.webhookAllowPrivateNetworks).toBe(false);
+    expect(config.webhookRetrySeconds).toEqual([5, 300, 1800, 7200, 18000, 36000, 86400]);
+    expect(config.webhookTimeoutSeconds).toBe(15);
+  });
+
+  it('reads the webhook settings', () => {
+    const config = readConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'TRUE', WEBHOOK_RETRY_SECONDS: '0, 1,2' });
+    expect(config.webhookAllowPrivateNetworks).toBe(true);
+    expect(config.webhookRetrySeconds).toEqual([0, 1, 2]);
   });
 
   it.each([
@@ -20,6 +29,9 @@ describe('readConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [{ FILE_RETENTION_DAYS: '0' }, /FILE_RETENTION_DAYS must be between 1 and 3650/],
     [{ FILE_RETENTION_DAYS: '30d' }, /FILE_RETENTION_DAYS must be a whole number/],
+    [{ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes' }, /WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false/],
+    [{ WEBHOOK_RETRY_SECONDS: '5,5m' }, /WEBHOOK_RETRY_SECONDS must be up to 20/],
+    [{ WEBHOOK_TIMEOUT_SECONDS: '0' }, /WEBHOOK_TIMEOUT_SECONDS must be between/],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => readConfig(env)).toThrow(message);
   });

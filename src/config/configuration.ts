@@ -18,6 +18,12 @@ export interface CarnetConfig {
   eventIdRetentionDays: number;
   /** Days an uploaded file and an import or purge report are kept before housekeeping deletes them. */
   fileRetentionDays: number;
+  /** Webhook URLs may point at loopback or private networks (and use plain http there). */
+  webhookAllowPrivateNetworks: boolean;
+  /** Seconds to wait before each retry of a webhook delivery; its length is the number of retries. */
+  webhookRetrySeconds: number[];
+  /** Seconds a webhook receiver has to answer. */
+  webhookTimeoutSeconds: number;
   logLevel: string;
 }
 
@@ -41,6 +47,27 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const raw = env[name];
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+/** The SPEC's webhook backoff: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 24 h. */
+export const WEBHOOK_RETRY_SECONDS = [5, 300, 1800, 7200, 18000, 36000, 86400];
+
+function secondsList(env: NodeJS.ProcessEnv, name: string, fallback: number[]): number[] {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const items = raw.split(',').map((item) => item.trim());
+  if (items.length > 20 || items.some((item) => !/^\d{1,6}$/.test(item))) {
+    throw new ConfigError(name, `must be up to 20 comma-separated whole numbers of seconds, got "${raw}"`);
+  }
+  return items.map(Number);
 }
 
 /** Reads and validates the environment; throws a ConfigError naming the first bad variable. */
@@ -71,6 +98,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CarnetConfig {
     draftTtlHours: integer(env, 'DRAFT_TTL_HOURS', 24, 1, 720),
     eventIdRetentionDays: integer(env, 'EVENT_ID_RETENTION_DAYS', 30, 1, 3650),
     fileRetentionDays: integer(env, 'FILE_RETENTION_DAYS', 30, 1, 3650),
+    webhookAllowPrivateNetworks: boolean(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
+    webhookRetrySeconds: secondsList(env, 'WEBHOOK_RETRY_SECONDS', WEBHOOK_RETRY_SECONDS),
+    webhookTimeoutSeconds: integer(env, 'WEBHOOK_TIMEOUT_SECONDS', 15, 1, 60),
     logLevel,
   };
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 export type JobHandler<T> = (data: T) => Promise<void>;
@@ -42,6 +42,38 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     // The job is here to take: no need to wait for the next poll (up to a second for every import).
     const worker = this.workers.get(name);
     if (worker && !options.startAfter) this.boss.notifyWorker(worker);
+  }
+
+  /**
+   * Queues a job in the caller's transaction: it exists once that commits, and never if it rolls back. Workers
+   * take it at their next poll (a wake-up now would come before the commit).
+   */
+  async sendInTransaction<T extends object>(
+    manager: EntityManager,
+    name: string,
+    data: T,
+    options: PgBoss.SendOptions = {},
+  ): Promise<void> {
+    if (!this.boss) throw new Error('The job queue is not started');
+    const runner = manager.queryRunner;
+    if (!runner?.isTransactionActive) throw new Error('sendInTransaction needs the manager of an open transaction');
+    const db = {
+      executeSql: async (text: string, values: unknown[]) => ({
+        rows: (await runner.query(text, values, true)).records as unknown[],
+      }),
+    };
+    await this.boss.send(name, data, { ...options, db });
+  }
+
+  /**
+   * This instance stops taking jobs of the queue (others still do): for an instance being drained, and for tests
+   * that stand for a process that died before running a job it had queued.
+   */
+  async stopWorking(name: string): Promise<void> {
+    const worker = this.workers.get(name);
+    if (!worker || !this.boss) return;
+    this.workers.delete(name);
+    await this.boss.offWork({ id: worker });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -26,8 +26,10 @@ import {
 import { ContactsService } from '../contacts/contacts.service';
 import type { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
+import { WebhooksService } from '../webhooks/webhooks.service';
 import { openImportTable } from './file-table';
 import { importErrors } from './import-errors';
+import { toImportDto, toPurgeDto } from './import-views';
 import { ImportsRepository, type CounterDelta, type OperationRow, type Rejection } from './imports.repository';
 import { compileMatchings, type MatchingPlan } from './rules/matching-plan';
 import { correctedRow } from './rules/corrections';
@@ -88,6 +90,7 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
     private readonly fields: FieldsService,
     private readonly batches: ContactBatchesService,
     private readonly contacts: ContactsService,
+    private readonly webhooks: WebhooksService,
     @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
   ) {}
 
@@ -154,13 +157,13 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
       const account = await this.accounts.contextOf(operation.accountId);
       if (operation.kind === 'purge') await this.purge(operation, account, path);
       else await this.import(operation, account, path);
-      await this.imports.finish(operationId, 'done');
+      await this.finish(operationId, 'done');
     } catch (error) {
       if (error instanceof DomainError) {
-        await this.imports.finish(operationId, 'failed', error.message);
+        await this.finish(operationId, 'failed', error.message);
       } else if (operation.attempts >= 3) {
         this.logger.error(error);
-        await this.imports.finish(operationId, 'failed', 'An internal error stopped the import; it can be rerun');
+        await this.finish(operationId, 'failed', 'An internal error stopped the import; it can be rerun');
       } else {
         // Put back in line; the queue retries the job, which resumes after the last committed batch.
         await this.imports.requeue(operationId);
@@ -170,6 +173,23 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
       clearInterval(heartbeat);
       await rm(directory, { recursive: true, force: true });
     }
+  }
+
+  /** Ends the operation and, in the same transaction, writes the webhook event telling of it. */
+  private async finish(operationId: number, status: 'done' | 'failed', failure: string | null = null): Promise<void> {
+    await this.imports.transaction(async (em) => {
+      const row = await this.imports.finish(em, operationId, status, failure);
+      if (!row) return;
+      if (row.kind === 'purge') {
+        const type = status === 'done' ? 'purge.finished' : 'purge.failed';
+        await this.webhooks.recordEvent(em, row.accountId, type, { ...toPurgeDto(row) });
+      } else {
+        const type = status === 'done' ? 'import.finished' : 'import.failed';
+        // The guided flow's "send welcome messages" choice, for the sending system that greets new contacts.
+        const data = { ...toImportDto(row), welcomeMessages: row.settings.welcomeMessages ?? false };
+        await this.webhooks.recordEvent(em, row.accountId, type, data);
+      }
+    });
   }
 
   private async import(operation: OperationRow, account: AccountContext, path: string): Promise<void> {

@@ -7,6 +7,7 @@ import { CARNET_CONFIG } from '../../database/database.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { FieldsModule } from '../fields/fields.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { ImportDraftsController } from './import-drafts.controller';
 import { ImportDraftsRepository } from './import-drafts.repository';
 import { ImportDraftsService } from './import-drafts.service';
@@ -21,6 +22,7 @@ import { StoredFilesRepository } from './stored-files.repository';
     AccountsModule,
     ContactsModule,
     FieldsModule,
+    WebhooksModule,
     MulterModule.registerAsync({
       inject: [CARNET_CONFIG],
       useFactory: (config: CarnetConfig) => ({

@@ -33,12 +33,13 @@ export interface Rejection {
   cells: readonly string[];
 }
 
-const SELECT = `SELECT id::int AS id, account_id AS "accountId", kind, name, status, settings, file_id AS "fileId",
+const COLUMNS = `id::int AS id, account_id AS "accountId", kind, name, status, settings, file_id AS "fileId",
   file_name AS "fileName", file_hash AS "fileHash", consent, line_read AS "lineRead", line_duplicate AS "lineDuplicate",
   line_add AS "lineAdd", line_update AS "lineUpdate", line_error AS "lineError", line_kept_opt_out AS "lineKeptOptOut", line_delete AS "lineDelete",
   resume_line AS "resumeLine", total_lines AS "totalLines", failure, attempts, created_at AS "createdAt",
   started_at AS "startedAt", finished_at AS "finishedAt", heartbeat_at AS "heartbeatAt",
-  files_deleted_at AS "filesDeletedAt" FROM import_operation`;
+  files_deleted_at AS "filesDeletedAt"`;
+const SELECT = `SELECT ${COLUMNS} FROM import_operation`;
 
 const FINISHED = `status NOT IN ('pending', 'running')`;
 
@@ -246,12 +247,22 @@ export class ImportsRepository {
     await this.db.query('UPDATE import_operation SET heartbeat_at = now() WHERE id = $1', [id]);
   }
 
-  async finish(id: number, status: 'done' | 'failed' | 'cancelled', failure: string | null = null): Promise<void> {
-    await this.db.query(
+  /**
+   * Ends a pending or running operation, in the caller's transaction (the webhook event is written in it too).
+   * Answers the finished operation, or undefined when it had already ended.
+   */
+  async finish(
+    em: EntityManager,
+    id: number,
+    status: 'done' | 'failed' | 'cancelled',
+    failure: string | null = null,
+  ): Promise<OperationRow | undefined> {
+    const [rows]: [OperationRow[], number] = await em.query(
       `UPDATE import_operation SET status = $2, failure = $3, finished_at = now(), heartbeat_at = NULL
-       WHERE id = $1 AND status IN ('pending', 'running')`,
+       WHERE id = $1 AND status IN ('pending', 'running') RETURNING ${COLUMNS}`,
       [id, status, failure],
     );
+    return rows[0];
   }
 
   /** Put back in line after its worker died (or a retry): keeps its counters and resume point. */

@@ -29,6 +29,10 @@ import { ImportRunner } from './import-runner';
 import { type ConsentRecord, type ConstantValue, type ImportSettings } from './import-settings';
 import { ImportsRepository, type OperationRow } from './imports.repository';
 import { ImportFormDto, ImportOperationDto, PurgeFormDto, PurgeOperationDto } from './dto/import.dto';
+import { archiveName, toImportDto, toPurgeDto } from './import-views';
+
+// Moved to import-views (the runner shows operations too, and may not import this service); kept for callers.
+export { toImportDto } from './import-views';
 import { readEncodingName } from './reading/encoding';
 import { readDelimitedFormat } from './reading/delimited-reader';
 import { importFileKind } from './reading/import-file';
@@ -37,46 +41,6 @@ import { compileMatchings, plansBuiltin, type MatchingPlan } from './rules/match
 import { StoredFilesRepository } from './stored-files.repository';
 
 export type UploadedFile = Express.Multer.File;
-
-const PREFIX = '/api/rest/v4';
-const archiveName = (kind: OperationKind, id: number) => `${kind}-${id}.zip`;
-/** What imports and purges show alike. */
-function operationFields(row: OperationRow) {
-  return {
-    Id: row.id,
-    Name: row.name,
-    StartDate: formatUtc(row.createdAt),
-    Status: row.status,
-    Link: `${PREFIX}/contacts/${row.kind}/file/${archiveName(row.kind, row.id)}`,
-    EndDate: row.finishedAt ? formatUtc(row.finishedAt) : null,
-    Failure: row.failure,
-  };
-}
-
-export function toImportDto(row: OperationRow): ImportOperationDto {
-  return {
-    ...operationFields(row),
-    LineRead: row.lineRead,
-    LineDuplicate: row.lineDuplicate,
-    LineAdd: row.lineAdd,
-    LineUpdate: row.lineUpdate,
-    LineImport: row.lineAdd + row.lineUpdate,
-    LineError: row.lineError,
-    LineKeptOptOut: row.lineKeptOptOut,
-    LineTotal: row.totalLines,
-  };
-}
-
-function toPurgeDto(row: OperationRow): PurgeOperationDto {
-  return {
-    ...operationFields(row),
-    LineRead: row.lineRead,
-    LineDelete: row.lineDelete,
-    LineNotFound: row.lineRead - row.lineDelete - row.lineDuplicate - row.lineError,
-    LineDuplicate: row.lineDuplicate,
-    LineError: row.lineError,
-  };
-}
 
 /**
  * Checks matchings against a table's header and first data row: one entry per column, known fields, the
