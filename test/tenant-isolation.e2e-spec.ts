@@ -97,6 +97,13 @@ const segment = async ({ asA }: Context) => ({
   ).id as number,
 });
 const segmentWrite = { name: 'Renommé', tree: { field: 'firstname', op: 'equals', value: 'Bob' } };
+// An event no other route of this test causes, so the endpoint receives nothing.
+const webhook = async ({ asA }: Context) => ({
+  id: made(
+    await asA('post', '/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['schedule.run.failed'] }),
+    'a webhook endpoint',
+  ).id as number,
+});
 const notTenantData = (why: string): Resource => ({ make: () => Promise.resolve({}), notTenantData: why });
 
 /** One line per route: `'METHOD /path/{param}'` (without /api/rest/v4) → how to make what it names. */
@@ -134,6 +141,12 @@ const RESOURCES: Record<string, Resource> = {
   'DELETE /segments/{id}': { make: segment },
   'GET /segments/{id}/count': { make: segment },
   'GET /segments/{id}/contacts': { make: segment },
+  'GET /webhooks/{id}': { make: webhook },
+  'PATCH /webhooks/{id}': { make: webhook, body: { description: 'Renommé' } },
+  'DELETE /webhooks/{id}': { make: webhook },
+  'GET /webhooks/{id}/attempts': { make: webhook },
+  'POST /webhooks/{id}/rotate-secret': { make: webhook },
+  'POST /webhooks/{id}/test': { make: webhook },
   'GET /groups/{id}': { make: group },
   'PUT /groups/{id}': { make: group, body: { name: 'Renommé' } },
   'DELETE /groups/{id}': { make: group },
@@ -175,7 +188,8 @@ describe('tenant isolation, route by route', () => {
     return body === undefined ? req : req.send(body);
   };
   beforeAll(async () => {
-    t = await startTestApp();
+    // Webhook endpoints on loopback, so that account A can make one without a public address.
+    t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
     const a = await t.createAccount('Tenant A');
     b = await t.createAccount('Tenant B');
     ctx = { t, a, asA: (method, path, body) => call(a, method, path, body) };
