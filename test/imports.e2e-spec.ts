@@ -581,6 +581,25 @@ describe('imports with rows checked on a second thread', () => {
     expect(
       Object.fromEntries(((contact.data?.attributes ?? []) as Attributes).map((a) => [a.fieldName, a.fieldValue])),
     ).toMatchObject({ firstname: 'Hélène', mobile: '+33612345678', birthdate: '1981-02-03' });
+    // The thread sends back the cells of the rejected rows only: the report still quotes them.
+    const report = await t.http
+      .get(`/api/rest/v4/contacts/import/file/import-${res.body.Id as number}.zip`)
+      .set('Authorization', account.auth)
+      .buffer(true)
+      .parse((response, callback) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => callback(null, Buffer.concat(chunks)));
+      });
+    const errors = Buffer.from(
+      CFB.find(CFB.read(report.body as Buffer, { type: 'buffer' }), 'errors.csv')?.content as Uint8Array,
+    )
+      .toString('utf8')
+      .trim()
+      .split(/\r?\n/);
+    expect(errors).toHaveLength(3);
+    expect(errors[1]).toMatch(/^5;row\.missing_key: .*;Noël;Garçon;;06 11 22 33 44;/);
+    expect(errors[2]).toMatch(/^6;"email\.syntax: .*";Agnès;Dubœuf;agnes@@laposte\.net;/);
   });
 
   it('keeps rows in order across chunks and batches: rejections, the later duplicate, every contact', async () => {
