@@ -18,6 +18,32 @@ const fixture = (name: string) => join(__dirname, 'fixtures', name);
 /** The columns of excel-fr-cp1252.csv, in order. */
 const CP1252_MATCHINGS = ['firstname', 'lastname', 'email', 'mobile', 'zipcode', 'city', 'birthdate'];
 type Operation = Record<string, number | string | null>;
+
+/** The archive behind an operation's Link: its entries by name. */
+async function archive(t: TestApp, who: TestAccount, link: string): Promise<(name: string) => Buffer> {
+  const res = await t.http
+    .get(link)
+    .set('Authorization', who.auth)
+    .buffer(true)
+    .parse((response, callback) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => callback(null, Buffer.concat(chunks)));
+    });
+  expect(res.status).toBe(200);
+  expect(res.headers['content-type']).toBe('application/zip');
+  const zip = CFB.read(res.body as Buffer, { type: 'buffer' });
+  return (name) => Buffer.from(CFB.find(zip, name)?.content as Uint8Array);
+}
+
+/** The lines of an archive's errors.csv, without the BOM. */
+const reportLines = (entry: (name: string) => Buffer) =>
+  entry('errors.csv')
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(/\r?\n/);
+
 type Attributes = { id: number | null; fieldName: string; fieldValue: string }[];
 
 describe('imports (mirrored v4 call)', () => {
@@ -49,30 +75,6 @@ describe('imports (mirrored v4 call)', () => {
     return Object.fromEntries(((res.data?.attributes ?? []) as Attributes).map((a) => [a.fieldName, a.fieldValue]));
   }
 
-  /** The archive behind an operation's Link: its entries by name. */
-  async function archive(who: TestAccount, link: string): Promise<(name: string) => Buffer> {
-    const res = await t.http
-      .get(link)
-      .set('Authorization', who.auth)
-      .buffer(true)
-      .parse((response, callback) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => callback(null, Buffer.concat(chunks)));
-      });
-    expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toBe('application/zip');
-    const zip = CFB.read(res.body as Buffer, { type: 'buffer' });
-    return (name) => Buffer.from(CFB.find(zip, name)?.content as Uint8Array);
-  }
-
-  const reportLines = (entry: (name: string) => Buffer) =>
-    entry('errors.csv')
-      .toString('utf8')
-      .replace(/^\uFEFF/, '')
-      .trim()
-      .split(/\r?\n/);
-
   it('imports the Windows-1252 Excel export: accents kept, lost leading zero restored, dd/mm/yyyy dates, bad rows reported', async () => {
     const res = await upload(account, 'excel-fr-cp1252.csv', {
       name: 'Export Excel',
@@ -101,7 +103,7 @@ describe('imports (mirrored v4 call)', () => {
     expect(zoe).toMatchObject({ firstname: 'Zoé', birthdate: '1990-12-31' });
     expect(zoe.mobile).toBeUndefined();
 
-    const entry = await archive(account, done.Link as string);
+    const entry = await archive(t, account, done.Link as string);
     expect(entry('excel-fr-cp1252.csv').equals(readFileSync(fixture('excel-fr-cp1252.csv')))).toBe(true);
     const lines = reportLines(entry);
     expect(lines[0]).toBe('line;reasons;Prénom;Nom;Adresse e-mail;Mobile;Code postal;Ville;Date de naissance');
@@ -127,7 +129,7 @@ describe('imports (mirrored v4 call)', () => {
         ['salon 2019', 1],
       ]),
     );
-    const lines = reportLines(await archive(account, done.Link as string));
+    const lines = reportLines(await archive(t, account, done.Link as string));
     expect(lines.slice(1).map((l) => l.split(';')[0])).toEqual(['5', '7']);
     expect(lines[1]).toContain('email.syntax');
     expect(lines[2]).toContain('row.missing_key');
@@ -210,7 +212,7 @@ describe('imports (mirrored v4 call)', () => {
       email: 'ana@example.pt',
     });
     expect(await attributes('+41791234567', sms)).toMatchObject({ firstname: 'Lea', mobileoptin: 'no' });
-    const lines = reportLines(await archive(sms, done.Link as string));
+    const lines = reportLines(await archive(t, sms, done.Link as string));
     expect(lines.slice(1).map((l) => l.split(';')[0])).toEqual(['3', '5']);
     expect(lines[1]).toContain('mobile.invalid');
     const groups = await t.http.get('/api/rest/v4/groups').set('Authorization', sms.auth);
@@ -615,6 +617,13 @@ describe('imports with rows checked on a second thread', () => {
     expect(
       Object.fromEntries(((contact.data?.attributes ?? []) as Attributes).map((a) => [a.fieldName, a.fieldValue])),
     ).toMatchObject({ firstname: 'Hélène', mobile: '+33612345678', birthdate: '1981-02-03' });
+    // The thread sends back the cells of the rejected rows only: the report still quotes them.
+    const errors = reportLines(
+      await archive(t, account, `/api/rest/v4/contacts/import/file/import-${res.body.Id as number}.zip`),
+    );
+    expect(errors).toHaveLength(3);
+    expect(errors[1]).toMatch(/^5;row\.missing_key: .*;Noël;Garçon;;06 11 22 33 44;/);
+    expect(errors[2]).toMatch(/^6;"email\.syntax: .*";Agnès;Dubœuf;agnes@@laposte\.net;/);
   });
 
   it('keeps rows in order across chunks and batches: rejections, the later duplicate, every contact', async () => {

@@ -3,6 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { Client } from 'pg';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
@@ -31,7 +32,7 @@ async function freePort(): Promise<number> {
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 /** CPU seconds a process has used so far (user and system, all its threads), from /proc. */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The fields after the command name (in parentheses, and it may hold spaces): utime and stime are the 12th and
   // the 13th of them.
@@ -75,6 +76,73 @@ export function describeCpu(used: CpuReading, units: number, unit: string): stri
     `CPU: service ${used.service.toFixed(1)} s (${per(used.service)}), machine busy ${used.machine.toFixed(1)} s ` +
     `(${per(used.machine)}; PostgreSQL included when it runs on this machine)`
   );
+}
+
+/**
+ * CPU seconds used by the PostgreSQL backends serving one database, sampled five times a second from /proc: the
+ * machine's other databases and PostgreSQL's shared background processes (WAL writer, checkpointer) are left out,
+ * and a backend that exits between two samples loses its last fifth of a second. Undefined when PostgreSQL runs
+ * on another machine (its processes are not in this /proc).
+ */
+export class PostgresCpu {
+  private readonly seen = new Map<number, { first: number; last: number }>();
+  private timer: NodeJS.Timeout | undefined;
+  private sampling: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly client: Client,
+    private readonly database: string,
+  ) {}
+
+  static async start(url: string): Promise<PostgresCpu | undefined> {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query<{ pid: number; database: string }>(
+      'SELECT pg_backend_pid() AS pid, current_database() AS database',
+    );
+    try {
+      cpuSeconds(rows[0].pid);
+    } catch {
+      await client.end();
+      return undefined;
+    }
+    const sampler = new PostgresCpu(client, rows[0].database);
+    await sampler.sample(true);
+    sampler.timer = setInterval(() => {
+      sampler.sampling = sampler.sampling.then(() => sampler.sample(false)).catch(() => undefined);
+    }, 200);
+    return sampler;
+  }
+
+  /** Stops sampling; the CPU seconds the database's backends used since `start`. */
+  async stop(): Promise<number> {
+    clearInterval(this.timer);
+    await this.sampling;
+    await this.sample(false);
+    await this.client.end();
+    let total = 0;
+    for (const { first, last } of this.seen.values()) total += last - first;
+    return total;
+  }
+
+  private async sample(initial: boolean): Promise<void> {
+    const { rows } = await this.client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [this.database],
+    );
+    for (const { pid } of rows) {
+      let now: number;
+      try {
+        now = cpuSeconds(pid);
+      } catch {
+        continue; // exited meanwhile
+      }
+      const known = this.seen.get(pid);
+      if (known) known.last = now;
+      // A backend started after `start` counts from zero.
+      else this.seen.set(pid, { first: initial ? now : 0, last: now });
+    }
+  }
 }
 
 /** Peak resident memory of a process, from /proc (VmHWM), in MB. */

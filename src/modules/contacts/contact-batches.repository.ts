@@ -118,12 +118,13 @@ export class ContactBatchesRepository {
   /** Reserves ids so each new row's id is known before it is written (memberships, history). */
   async reserveIds(em: EntityManager, count: number): Promise<number[]> {
     if (count === 0) return [];
-    const rows: { id: number }[] = await em.query(
-      // The sequence named once: pg_get_serial_sequence per row cost more than the 20,000 nextval calls.
-      `SELECT nextval('contact_id_seq')::bigint AS id FROM generate_series(1, $1)`,
+    const [{ ids }]: { ids: string }[] = await em.query(
+      // The sequence named once: pg_get_serial_sequence per row cost more than the 20,000 nextval calls. One text
+      // value back, not one row per id.
+      `SELECT string_agg(nextval('contact_id_seq')::text, ',') AS ids FROM generate_series(1, $1)`,
       [count],
     );
-    return rows.map((r) => Number(r.id));
+    return ids.split(',').map(Number);
   }
 
   /** Inserts new contacts; returns the ids actually written (a key taken meanwhile is skipped). */
@@ -228,6 +229,20 @@ export class ContactBatchesRepository {
   async hasSuppressions(em: EntityManager, accountId: string): Promise<boolean> {
     const rows: unknown[] = await em.query('SELECT 1 FROM suppression WHERE account_id = $1 LIMIT 1', [accountId]);
     return rows.length > 0;
+  }
+
+  /**
+   * Memberships of contacts this transaction created (each pair once): by COPY where it can, nothing to conflict
+   * with.
+   */
+  async addNewMemberships(em: EntityManager, accountId: string, pairs: { groupId: number; contactId: number }[]) {
+    if (!this.canCopy) return this.addMemberships(em, accountId, pairs);
+    await copyRows(
+      em,
+      'group_member',
+      ['group_id', 'contact_id', 'account_id'],
+      pairs.map((p) => [p.groupId, p.contactId, accountId]),
+    );
   }
 
   async addMemberships(em: EntityManager, accountId: string, pairs: { groupId: number; contactId: number }[]) {

@@ -44,6 +44,13 @@ export interface LockedDeliverability {
   busy: Set<string>;
 }
 
+const NO_SUPPRESSIONS: SuppressionRow[] = [];
+
+interface Membership {
+  groupId: number;
+  contactId: number;
+}
+
 /** One contact a file brings, already read and validated. */
 export interface IncomingContact {
   key: string;
@@ -127,14 +134,7 @@ export class ContactBatchesService {
     const repeated = incoming.map(() => false);
     let keptOptOut = 0;
     // What suppression keeps for the addresses each contact brings: all of a new one's, those an existing one lacks.
-    const suppressions = await this.suppressionsOf(
-      em,
-      account.id,
-      incoming.map((contact) => {
-        const row = existing.get(contact.key);
-        return row ? arrivingAddresses(row, contact.columns) : contact.columns;
-      }),
-    );
+    const suppressions = await this.suppressionsOf(em, account.id, incoming, existing);
 
     incoming.forEach((contact, index) => {
       const row = existing.get(contact.key);
@@ -296,16 +296,22 @@ export class ContactBatchesService {
   }
 
   /**
-   * The suppression records of each set of addresses (columns `email`, `mobile`), in one query. Most accounts
-   * importing have no record yet: then there is nothing to hash and look up.
+   * The suppression records of the addresses each contact brings (all of a new one's, those an existing one
+   * lacks), in one query. Most accounts importing have no record yet: then there is nothing to hash and look up.
    */
   private async suppressionsOf(
     em: EntityManager,
     accountId: string,
-    addresses: Record<string, unknown>[],
+    incoming: IncomingContact[],
+    existing: Map<string, ContactRow>,
   ): Promise<SuppressionRow[][]> {
-    if (addresses.length === 0 || !(await this.batches.hasSuppressions(em, accountId))) return addresses.map(() => []);
-    const lookups = addresses.map((columns) => suppressionLookups(this.hasher, accountId, columns));
+    if (incoming.length === 0 || !(await this.batches.hasSuppressions(em, accountId))) {
+      return incoming.map(() => NO_SUPPRESSIONS);
+    }
+    const lookups = incoming.map((contact) => {
+      const row = existing.get(contact.key);
+      return suppressionLookups(this.hasher, accountId, row ? arrivingAddresses(row, contact.columns) : contact.columns);
+    });
     const found = await this.contacts.findSuppressions(em, accountId, lookups.flat());
     const byHash = new Map(found.map((s) => [`${s.channel}:${s.hash}`, s]));
     return lookups.map((keys) => keys.flatMap((k) => byHash.get(`${k.channel}:${k.hash}`) ?? []));
@@ -321,17 +327,26 @@ export class ContactBatchesService {
   ): Promise<void> {
     const names = [...new Set(incoming.flatMap((c) => c.groups))];
     const groupIds = names.length > 0 ? await this.groups.ensure(accountId, names, em) : new Map<string, number>();
-    const pairs: { groupId: number; contactId: number }[] = [];
+    // A contact added by this batch has no membership yet: its own go by COPY, with no conflict to look for.
+    const added: Membership[] = [];
+    const existing: Membership[] = [];
     incoming.forEach((contact, index) => {
       const contactId = contactIds[index];
       if (contactId === undefined || results[index] === 'skipped') return;
+      const pairs = results[index] === 'added' ? added : existing;
+      const from = pairs.length;
+      const join = (groupId: number) => {
+        for (let i = from; i < pairs.length; i++) if (pairs[i].groupId === groupId) return;
+        pairs.push({ groupId, contactId });
+      };
       for (const name of contact.groups) {
         const groupId = groupIds.get(name.toLowerCase());
-        if (groupId !== undefined) pairs.push({ groupId, contactId });
+        if (groupId !== undefined) join(groupId);
       }
-      if (everyone !== undefined) pairs.push({ groupId: everyone, contactId });
+      if (everyone !== undefined) join(everyone);
     });
-    await this.batches.addMemberships(em, accountId, pairs);
+    await this.batches.addNewMemberships(em, accountId, added);
+    await this.batches.addMemberships(em, accountId, existing);
   }
 
   private historyOf(

@@ -27,20 +27,18 @@ import { ContactsService } from '../contacts/contacts.service';
 import type { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
-import { openImportTable } from './file-table';
+import { openImportTable, type FileTable } from './file-table';
 import { importErrors } from './import-errors';
 import { toImportDto, toPurgeDto } from './import-views';
 import { ImportsRepository, type CounterDelta, type OperationRow, type Rejection } from './imports.repository';
 import { compileMatchings, type MatchingPlan } from './rules/matching-plan';
 import { correctedRow } from './rules/corrections';
 import { readImportedRow, type ImportedRow, type RowContext } from './rules/row-reading';
-import { RowReadingThread, type RawRow } from './row-reading-thread';
+import { RowReadingThread } from './row-reading-thread';
 import { StoredFilesRepository } from './stored-files.repository';
 
 export const IMPORT_QUEUE = 'contact-import';
 const BATCH_ROWS = 20_000;
-/** Rows sent to the row reading thread at once (a batch is several chunks, so the thread starts early). */
-const THREAD_CHUNK_ROWS = 2_000;
 
 const BATCH_MODE = { disallowdupupdate: 'update', disallowdup: 'add', allowdup: 'always-add' } as const;
 
@@ -193,7 +191,9 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 
   private async import(operation: OperationRow, account: AccountContext, path: string): Promise<void> {
-    const table = await openImportTable(path, operation.fileName, operation.settings);
+    const onThread = statSync(path).size >= this.config.rowThreadMinBytes;
+    // On the reading thread's path, this thread reads only the header (the plan still serves rows read again).
+    const table = await openImportTable(path, operation.fileName, operation.settings, onThread ? 'head' : 'all');
     const catalogue = await this.fields.catalogue(account.id);
     const { settings } = operation;
     const state: RunState = {
@@ -206,70 +206,76 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
       clock: { validating: 0, waiting: 0, writing: 0 },
     };
     const started = performance.now();
-    const thread =
-      statSync(path).size >= this.config.rowThreadMinBytes ? this.startRowThread(state, settings) : undefined;
-    let writing: Promise<void> | undefined;
-    /** Writes a batch once the previous one is written, while the file goes on being read. */
-    const flush = async (rows: Promise<ImportedRow[]>) => {
-      // Awaited once the previous batch is written: a failure meanwhile is not an unhandled rejection.
-      rows.catch(() => undefined);
-      const before = performance.now();
-      await writing;
-      state.clock.waiting += performance.now() - before;
-      writing = rows.then((read) => this.writeBatch(state, read));
-      writing.catch(() => undefined); // likewise, awaited at the next flush or the end
-    };
-    let batch: ImportedRow[] = [];
-    let chunk: RawRow[] = [];
-    let chunks: Promise<ImportedRow[]>[] = [];
-    try {
-      for await (const row of table.rows) {
-        // Committed by an earlier run of this operation (the contacts it wrote carry its id).
-        if (row.line <= operation.resumeLine) continue;
-        const { cells } = correctedRow(row, settings.corrections);
-        if (thread) {
-          chunk.push({ line: row.line, cells });
-          if (chunk.length < THREAD_CHUNK_ROWS) continue;
-          chunks.push(thread.read(chunk));
-          chunk = [];
-          if (chunks.length * THREAD_CHUNK_ROWS < BATCH_ROWS) continue;
-          await flush(Promise.all(chunks).then((read) => read.flat()));
-          chunks = [];
-        } else {
-          const before = performance.now();
-          batch.push(readImportedRow(row.line, cells, state.headers, state.plan, state.context));
-          state.clock.validating += performance.now() - before;
-          if (batch.length < BATCH_ROWS) continue;
-          await flush(Promise.resolve(batch));
-          batch = [];
-        }
-      }
-      if (chunk.length > 0) chunks.push(thread!.read(chunk));
-      if (chunks.length > 0) await flush(Promise.all(chunks).then((read) => read.flat()));
-      if (batch.length > 0) await flush(Promise.resolve(batch));
-      await writing;
-    } finally {
+    if (onThread) {
       await table.close();
-      await thread?.close();
+      await this.importOnThread(state, path);
+    } else {
+      try {
+        await this.importHere(state, table);
+      } finally {
+        await table.close();
+      }
     }
     const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     const { validating, waiting, writing: inTransactions } = state.clock;
     this.logger.log(
-      `import ${operation.id}: ${seconds(performance.now() - started)} in all; rows checked ` +
-        `${thread ? 'on a second thread' : `in ${seconds(validating)}`}, batch transactions ${seconds(inTransactions)}, ` +
-        `reader waited ${seconds(waiting)}`,
+      `import ${operation.id}: ${seconds(performance.now() - started)} in all; rows read and checked ` +
+        `${onThread ? 'on a second thread' : `in ${seconds(validating)}`}, batch transactions ${seconds(inTransactions)}, ` +
+        `${onThread ? 'writer waited for rows' : 'reader waited'} ${seconds(waiting)}`,
     );
   }
 
-  private startRowThread(state: RunState, settings: OperationRow['settings']): RowReadingThread {
-    return new RowReadingThread({
+  /** Big files: a second thread reads and checks the next batch while this one writes the batch before. */
+  private async importOnThread(state: RunState, path: string): Promise<void> {
+    const { operation } = state;
+    const thread = new RowReadingThread({
       ...state.catalogue.rows(),
-      matchings: settings.matchings,
-      headers: state.headers,
-      constants: settings.constants,
       defaultCountry: state.account.defaultCountry,
       uniquenessKey: state.account.uniquenessKey,
+      path,
+      fileName: operation.fileName,
+      settings: operation.settings,
+      resumeLine: operation.resumeLine,
+      batchRows: BATCH_ROWS,
     });
+    try {
+      for (;;) {
+        const before = performance.now();
+        const rows = await thread.next();
+        state.clock.waiting += performance.now() - before;
+        if (!rows) return;
+        await this.writeBatch(state, rows);
+      }
+    } finally {
+      await thread.close();
+    }
+  }
+
+  /** Small files: rows are read here; a batch is written while the file goes on being read. */
+  private async importHere(state: RunState, table: FileTable): Promise<void> {
+    const { operation } = state;
+    let writing: Promise<void> | undefined;
+    const flush = async (rows: ImportedRow[]) => {
+      const before = performance.now();
+      await writing;
+      state.clock.waiting += performance.now() - before;
+      writing = this.writeBatch(state, rows);
+      writing.catch(() => undefined); // awaited at the next flush or the end
+    };
+    let batch: ImportedRow[] = [];
+    for await (const row of table.rows) {
+      // Committed by an earlier run of this operation (the contacts it wrote carry its id).
+      if (row.line <= operation.resumeLine) continue;
+      const { cells } = correctedRow(row, operation.settings.corrections);
+      const before = performance.now();
+      batch.push(readImportedRow(row.line, cells, state.headers, state.plan, state.context));
+      state.clock.validating += performance.now() - before;
+      if (batch.length < BATCH_ROWS) continue;
+      await flush(batch);
+      batch = [];
+    }
+    if (batch.length > 0) await flush(batch);
+    await writing;
   }
 
   private async writeBatch(state: RunState, rows: ImportedRow[]): Promise<void> {
@@ -295,7 +301,8 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
         });
         continue;
       }
-      const contact = { key: row.key, columns: { ...row.columns }, fields: { ...row.fields }, groups: [...row.groups] };
+      // The row itself is the contact written (its objects are this batch's own): no copy per row.
+      const contact: IncomingContact = row as ImportedRow & { key: string };
       if (allowDuplicates) {
         incoming.push(contact);
         continue;
