@@ -7,6 +7,7 @@ import { CARNET_CONFIG } from '../../database/database.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { FieldsModule } from '../fields/fields.module';
+import { FilesModule } from '../files/files.module';
 import { ImportDraftsController } from './import-drafts.controller';
 import { ImportDraftsRepository } from './import-drafts.repository';
 import { ImportDraftsService } from './import-drafts.service';
@@ -14,13 +15,13 @@ import { ImportRunner } from './import-runner';
 import { ImportsController } from './imports.controller';
 import { ImportsRepository } from './imports.repository';
 import { ImportsService } from './imports.service';
-import { StoredFilesRepository } from './stored-files.repository';
 
 @Module({
   imports: [
     AccountsModule,
     ContactsModule,
     FieldsModule,
+    FilesModule,
     MulterModule.registerAsync({
       inject: [CARNET_CONFIG],
       useFactory: (config: CarnetConfig) => ({
@@ -32,7 +33,6 @@ import { StoredFilesRepository } from './stored-files.repository';
   controllers: [ImportsController, ImportDraftsController],
   providers: [
     ImportsRepository,
-    StoredFilesRepository,
     ImportsService,
     ImportRunner,
     ImportDraftsRepository,

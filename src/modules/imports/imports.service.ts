@@ -19,7 +19,7 @@ import { readDelimitedFormat } from './reading/delimited-reader';
 import { importFileKind } from './reading/import-file';
 import { readSeparator } from './reading/separator';
 import { compileMatchings, plansBuiltin, type MatchingPlan } from './rules/matching-plan';
-import { StoredFilesRepository } from './stored-files.repository';
+import { StoredFilesService } from '../files/stored-files.service';
 
 export type UploadedFile = Express.Multer.File;
 
@@ -96,7 +96,7 @@ async function readingSettings(form: PurgeFormDto | ImportFormDto, upload: Uploa
 export class ImportsService {
   constructor(
     private readonly imports: ImportsRepository,
-    private readonly files: StoredFilesRepository,
+    private readonly files: StoredFilesService,
     private readonly fields: FieldsService,
     private readonly runner: ImportRunner,
   ) {}
