@@ -15,10 +15,14 @@ import type {
   CorrectImportDraftCellsResponses,
   CreateAccountData,
   CreateAccountResponses,
+  CreateContactExportData,
+  CreateContactExportResponses,
   CreateContactFieldData,
   CreateContactFieldResponses,
   CreateContactFieldValueData,
   CreateContactFieldValueResponses,
+  CreateExportData,
+  CreateExportResponses,
   CreateGroupData,
   CreateGroupResponses,
   CreateImportData,
@@ -28,11 +32,15 @@ import type {
   DeleteContactByIdData,
   DeleteContactByIdResponses,
   DeleteContactData,
+  DeleteContactExportData,
+  DeleteContactExportResponses,
   DeleteContactFieldData,
   DeleteContactFieldResponses,
   DeleteContactFieldValueData,
   DeleteContactFieldValueResponses,
   DeleteContactResponses,
+  DeleteExportData,
+  DeleteExportResponses,
   DeleteGroupData,
   DeleteGroupResponses,
   DeleteImportData,
@@ -41,6 +49,10 @@ import type {
   DeleteImportResponses,
   DeletePurgeData,
   DeletePurgeResponses,
+  DownloadContactExportData,
+  DownloadContactExportResponses,
+  DownloadExportData,
+  DownloadExportResponses,
   DownloadImportFileData,
   DownloadImportFileResponses,
   DownloadPurgeFileData,
@@ -52,6 +64,8 @@ import type {
   GetContactByIdData,
   GetContactByIdResponses,
   GetContactData,
+  GetContactExportData,
+  GetContactExportResponses,
   GetContactFieldData,
   GetContactFieldResponses,
   GetContactFieldsData,
@@ -61,6 +75,10 @@ import type {
   GetContactHistoryData,
   GetContactHistoryResponses,
   GetContactResponses,
+  GetExportData,
+  GetExportFieldsData,
+  GetExportFieldsResponses,
+  GetExportResponses,
   GetGroupData,
   GetGroupResponses,
   GetHealthData,
@@ -73,8 +91,12 @@ import type {
   GetPersonalDataResponses,
   GetPurgeData,
   GetPurgeResponses,
+  ListContactExportsData,
+  ListContactExportsResponses,
   ListContactsData,
   ListContactsResponses,
+  ListExportsData,
+  ListExportsResponses,
   ListGroupsData,
   ListGroupsResponses,
   ListImportsData,
@@ -541,6 +563,82 @@ export const updateContacts = <ThrowOnError extends boolean = false>(
   });
 
 /**
+ * The latest 100 exports, newest first.
+ */
+export const listContactExports = <ThrowOnError extends boolean = false>(
+  options?: Options<ListContactExportsData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<ListContactExportsResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contacts/export',
+    ...options,
+  });
+
+/**
+ * Exports contacts in the background (v4): answers at once with the operation to follow.
+ */
+export const createContactExport = <ThrowOnError extends boolean = false>(
+  options: Options<CreateContactExportData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<CreateContactExportResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contacts/export/add',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * The zip named by an export's `Link`, holding the CSV or XLSX file.
+ */
+export const downloadContactExport = <ThrowOnError extends boolean = false>(
+  options: Options<DownloadContactExportData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<DownloadContactExportResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contacts/export/file/{fileName}',
+    ...options,
+  });
+
+/**
+ * Forgets a finished export and removes its file.
+ */
+export const deleteContactExport = <ThrowOnError extends boolean = false>(
+  options: Options<DeleteContactExportData, ThrowOnError>,
+) =>
+  (options.client ?? client).delete<DeleteContactExportResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contacts/export/{id}',
+    ...options,
+  });
+
+export const getContactExport = <ThrowOnError extends boolean = false>(
+  options: Options<GetContactExportData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<GetContactExportResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contacts/export/{id}',
+    ...options,
+  });
+
+/**
  * The latest 100 imports, newest first.
  */
 export const listImports = <ThrowOnError extends boolean = false>(options?: Options<ListImportsData, ThrowOnError>) =>
@@ -722,6 +820,86 @@ export const recordDeliverabilityEvents = <ThrowOnError extends boolean = false>
       'Content-Type': 'application/json',
       ...options.headers,
     },
+  });
+
+/**
+ * The latest 100 exports, newest first.
+ */
+export const listExports = <ThrowOnError extends boolean = false>(options?: Options<ListExportsData, ThrowOnError>) =>
+  (options?.client ?? client).get<ListExportsResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/exports',
+    ...options,
+  });
+
+/**
+ * Starts an export of the whole base or of `source`; answers at once with the operation to follow.
+ */
+export const createExport = <ThrowOnError extends boolean = false>(options: Options<CreateExportData, ThrowOnError>) =>
+  (options.client ?? client).post<CreateExportResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/exports',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * What an export may hold: fields (keys, labels, formats), filters and file options.
+ */
+export const getExportFields = <ThrowOnError extends boolean = false>(
+  options?: Options<GetExportFieldsData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<GetExportFieldsResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/exports/fields',
+    ...options,
+  });
+
+export const deleteExport = <ThrowOnError extends boolean = false>(options: Options<DeleteExportData, ThrowOnError>) =>
+  (options.client ?? client).delete<DeleteExportResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/exports/{id}',
+    ...options,
+  });
+
+export const getExport = <ThrowOnError extends boolean = false>(options: Options<GetExportData, ThrowOnError>) =>
+  (options.client ?? client).get<GetExportResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/exports/{id}',
+    ...options,
+  });
+
+/**
+ * The written file itself (CSV or XLSX), once the export is done.
+ */
+export const downloadExport = <ThrowOnError extends boolean = false>(
+  options: Options<DownloadExportData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<DownloadExportResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/exports/{id}/file',
+    ...options,
   });
 
 /**

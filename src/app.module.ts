@@ -10,6 +10,7 @@ import { HealthController } from './health.controller';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { ContactsModule } from './modules/contacts/contacts.module';
 import { DeliverabilityStatusModule } from './modules/deliverability-status/deliverability-status.module';
+import { ExportsModule } from './modules/exports/exports.module';
 import { FieldsModule } from './modules/fields/fields.module';
 import { ImportsModule } from './modules/imports/imports.module';
 import { QueueModule } from './queue/queue.module';
@@ -45,6 +46,7 @@ export class AppModule {
         ContactsModule,
         ImportsModule,
         DeliverabilityStatusModule,
+        ExportsModule,
       ],
       controllers: [HealthController],
     };

@@ -7,6 +7,8 @@ describe('readConfig', () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.maxUploadBytes).toBe(200 * 1024 * 1024);
     expect(config.dataDir.endsWith('/data')).toBe(true);
+    expect(config.exportRetentionDays).toBe(30);
+    expect(config.exportStaleSeconds).toBe(120);
   });
 
   it.each([
@@ -17,6 +19,9 @@ describe('readConfig', () => {
     [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 16/],
     [{ SECRET_KEY: 'short' }, /SECRET_KEY must be at least 32/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ EXPORT_RETENTION_DAYS: '0' }, /EXPORT_RETENTION_DAYS must be between 1 and 3650/],
+    [{ EXPORT_RETENTION_DAYS: 'month' }, /EXPORT_RETENTION_DAYS must be a whole number/],
+    [{ EXPORT_STALE_SECONDS: '0' }, /EXPORT_STALE_SECONDS must be between/],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => readConfig(env)).toThrow(message);
   });

@@ -16,6 +16,10 @@ export interface CarnetConfig {
   draftTtlHours: number;
   /** Days a deliverability event id is remembered: a batch replayed within them changes nothing. */
   eventIdRetentionDays: number;
+  /** Days a finished export's file is kept; then it is removed (the export stays in the history as expired). */
+  exportRetentionDays: number;
+  /** Seconds without a heartbeat after which a running export counts as abandoned and is run again. */
+  exportStaleSeconds: number;
   logLevel: string;
 }
 
@@ -68,6 +72,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CarnetConfig {
     rowThreadMinBytes: integer(env, 'IMPORT_ROW_THREAD_MIN_MB', 4, 0, 100_000) * 1024 * 1024,
     draftTtlHours: integer(env, 'DRAFT_TTL_HOURS', 24, 1, 720),
     eventIdRetentionDays: integer(env, 'EVENT_ID_RETENTION_DAYS', 30, 1, 3650),
+    exportRetentionDays: integer(env, 'EXPORT_RETENTION_DAYS', 30, 1, 3650),
+    exportStaleSeconds: integer(env, 'EXPORT_STALE_SECONDS', 120, 1, 86400),
     logLevel,
   };
 }

@@ -31,12 +31,6 @@ import { ImportsService } from './imports.service';
     }),
   ],
   controllers: [ImportsController, ImportDraftsController],
-  providers: [
-    ImportsRepository,
-    ImportsService,
-    ImportRunner,
-    ImportDraftsRepository,
-    ImportDraftsService,
-  ],
+  providers: [ImportsRepository, ImportsService, ImportRunner, ImportDraftsRepository, ImportDraftsService],
 })
 export class ImportsModule {}

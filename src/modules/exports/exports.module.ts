@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { FieldsModule } from '../fields/fields.module';
+import { FilesModule } from '../files/files.module';
+import { ExportRunner } from './export-runner';
+import { ExportSelection } from './export-selection';
+import { ContactExportsController, ExportsController } from './exports.controller';
+import { ExportsRepository } from './exports.repository';
+import { ExportsService } from './exports.service';
+
+@Module({
+  imports: [AccountsModule, FieldsModule, FilesModule],
+  controllers: [ContactExportsController, ExportsController],
+  providers: [ExportsRepository, ExportsService, ExportRunner, ExportSelection],
+})
+export class ExportsModule {}
