@@ -1,3 +1,4 @@
+import { Interval } from '@nestjs/schedule';
 import {
   Inject,
   Injectable,
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors';
-import { PeriodicTask } from '../../common/periodic-task';
+import { HousekeepingTask } from '../../common/housekeeping-task';
 import type { CarnetConfig } from '../../config/configuration';
 import { CARNET_CONFIG } from '../../database/database.module';
 import { JobQueue } from '../../queue/job-queue';
@@ -44,10 +45,8 @@ interface Written {
 @Injectable()
 export class ExportRunner implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ExportRunner.name);
-  private readonly staleSweeper = new PeriodicTask('Requeueing stale exports', 60_000, () => this.requeueStale());
-  private readonly retention = new PeriodicTask('Removing expired export files', 3_600_000, () =>
-    this.removeExpiredFiles(),
-  );
+  private readonly staleSweeper = new HousekeepingTask('Requeueing stale exports', () => this.requeueStale());
+  private readonly retention = new HousekeepingTask('Removing expired export files', () => this.removeExpiredFiles());
 
   constructor(
     private readonly queue: JobQueue,
@@ -67,14 +66,26 @@ export class ExportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
     });
   }
 
+  /** At start, then every minute: exports left running by a dead worker go back in line. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.staleSweeper.start();
-    await this.retention.start({ inBackground: true });
+    await this.staleSweeper.run();
+    // In the background: a backlog of old files must not hold up the start.
+    void this.retention.run();
+  }
+
+  @Interval(60_000)
+  requeueStaleExportsEveryMinute(): Promise<void> {
+    return this.staleSweeper.run();
+  }
+
+  @Interval(3600_000)
+  removeExpiredExportFilesHourly(): Promise<void> {
+    return this.retention.run();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.staleSweeper.stop();
-    await this.retention.stop();
+    await this.staleSweeper.idle();
+    await this.retention.idle();
   }
 
   async enqueue(exportId: number): Promise<void> {

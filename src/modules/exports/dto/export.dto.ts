@@ -103,7 +103,7 @@ export class ExportSourceDto {
   /** An ad-hoc criteria tree, as a segment's (see the segments API). */
   @IsOptional()
   @IsObject()
-  @ApiProperty({ required: false, type: 'object', additionalProperties: true })
+  @ApiProperty({ required: false, type: Object, additionalProperties: true })
   tree?: Record<string, unknown>;
 }
 
@@ -174,7 +174,7 @@ export class ExportFieldDto {
   /** Among the 12 main fields exported by default. */
   default: boolean;
   /** The words written for stored keys with `values: labels`. */
-  @ApiProperty({ required: false, type: 'object', additionalProperties: { type: 'string' } })
+  @ApiProperty({ required: false, type: Object, additionalProperties: { type: 'string' } })
   words?: Record<string, string>;
 }
 
