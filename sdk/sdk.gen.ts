@@ -13,6 +13,10 @@ import type {
   ConfirmImportDraftResponses,
   CorrectImportDraftCellsData,
   CorrectImportDraftCellsResponses,
+  CountSearchContactsData,
+  CountSearchContactsResponses,
+  CountSegmentData,
+  CountSegmentResponses,
   CreateAccountData,
   CreateAccountResponses,
   CreateContactExportData,
@@ -29,6 +33,8 @@ import type {
   CreateImportResponses,
   CreatePurgeData,
   CreatePurgeResponses,
+  CreateSegmentData,
+  CreateSegmentResponses,
   DeleteContactByIdData,
   DeleteContactByIdResponses,
   DeleteContactData,
@@ -49,6 +55,10 @@ import type {
   DeleteImportResponses,
   DeletePurgeData,
   DeletePurgeResponses,
+  DeleteSegmentData,
+  DeleteSegmentResponses,
+  DeleteV4SegmentData,
+  DeleteV4SegmentResponses,
   DownloadContactExportData,
   DownloadContactExportResponses,
   DownloadExportData,
@@ -59,6 +69,8 @@ import type {
   DownloadPurgeFileResponses,
   GetAccountSettingData,
   GetAccountSettingResponses,
+  GetAllSegmentsData,
+  GetAllSegmentsResponses,
   GetBuiltinFieldsData,
   GetBuiltinFieldsResponses,
   GetContactByIdData,
@@ -91,6 +103,12 @@ import type {
   GetPersonalDataResponses,
   GetPurgeData,
   GetPurgeResponses,
+  GetSegmentData,
+  GetSegmentFieldsData,
+  GetSegmentFieldsResponses,
+  GetSegmentResponses,
+  GetV4SegmentData,
+  GetV4SegmentResponses,
   ListContactExportsData,
   ListContactExportsResponses,
   ListContactsData,
@@ -103,6 +121,14 @@ import type {
   ListImportsResponses,
   ListPurgesData,
   ListPurgesResponses,
+  ListSegmentContactsData,
+  ListSegmentContactsResponses,
+  ListSegmentsData,
+  ListSegmentsResponses,
+  PostSegmentData,
+  PostSegmentResponses,
+  PutSegmentData,
+  PutSegmentResponses,
   RecordDeliverabilityEventsData,
   RecordDeliverabilityEventsResponses,
   RemoveGroupContactsData,
@@ -113,6 +139,8 @@ import type {
   RotateAccountKeyResponses,
   SearchContactHistoryData,
   SearchContactHistoryResponses,
+  SearchContactsData,
+  SearchContactsResponses,
   SetImportDraftMatchingsData,
   SetImportDraftMatchingsResponses,
   UpdateAccountSettingsData,
@@ -125,6 +153,10 @@ import type {
   UpdateContactResponses,
   UpdateContactsData,
   UpdateContactsResponses,
+  UpdateSegmentCacheData,
+  UpdateSegmentCacheResponses,
+  UpdateSegmentData,
+  UpdateSegmentResponses,
   UploadImportDraftData,
   UploadImportDraftResponses,
   UpsertContactData,
@@ -774,6 +806,44 @@ export const getPurge = <ThrowOnError extends boolean = false>(options: Options<
   });
 
 /**
+ * Ad-hoc search: the contacts matching a tree, a page at a time.
+ */
+export const searchContacts = <ThrowOnError extends boolean = false>(
+  options: Options<SearchContactsData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<SearchContactsResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contacts/search',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * How many contacts match a tree.
+ */
+export const countSearchContacts = <ThrowOnError extends boolean = false>(
+  options: Options<CountSearchContactsData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<CountSearchContactsResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contacts/search/count',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
  * GDPR erasure: blanks the contact's personal data, keeping only its suppression hashes.
  */
 export const anonymiseContact = <ThrowOnError extends boolean = false>(
@@ -1147,6 +1217,202 @@ export const validateImportDraft = <ThrowOnError extends boolean = false>(
       'Content-Type': 'application/json',
       ...options.headers,
     },
+  });
+
+export const getAllSegments = <ThrowOnError extends boolean = false>(
+  options?: Options<GetAllSegmentsData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<GetAllSegmentsResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segment',
+    ...options,
+  });
+
+export const postSegment = <ThrowOnError extends boolean = false>(options: Options<PostSegmentData, ThrowOnError>) =>
+  (options.client ?? client).post<PostSegmentResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segment',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+export const putSegment = <ThrowOnError extends boolean = false>(options: Options<PutSegmentData, ThrowOnError>) =>
+  (options.client ?? client).put<PutSegmentResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segment',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Answers the segment's fresh count (membership is always live: nothing to rebuild).
+ */
+export const updateSegmentCache = <ThrowOnError extends boolean = false>(
+  options: Options<UpdateSegmentCacheData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<UpdateSegmentCacheResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segment/updatecache/{id}',
+    ...options,
+  });
+
+export const deleteV4Segment = <ThrowOnError extends boolean = false>(
+  options: Options<DeleteV4SegmentData, ThrowOnError>,
+) =>
+  (options.client ?? client).delete<DeleteV4SegmentResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segment/{id}',
+    ...options,
+  });
+
+export const getV4Segment = <ThrowOnError extends boolean = false>(options: Options<GetV4SegmentData, ThrowOnError>) =>
+  (options.client ?? client).get<GetV4SegmentResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segment/{id}',
+    ...options,
+  });
+
+/**
+ * The account's segments, default ones first.
+ */
+export const listSegments = <ThrowOnError extends boolean = false>(options?: Options<ListSegmentsData, ThrowOnError>) =>
+  (options?.client ?? client).get<ListSegmentsResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segments',
+    ...options,
+  });
+
+/**
+ * Saves a criteria tree as a segment; 400 names each criterion it refuses by its path.
+ */
+export const createSegment = <ThrowOnError extends boolean = false>(
+  options: Options<CreateSegmentData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<CreateSegmentResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segments',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Every field a criterion may name, with its operators and list values: what a criteria builder needs.
+ */
+export const getSegmentFields = <ThrowOnError extends boolean = false>(
+  options?: Options<GetSegmentFieldsData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<GetSegmentFieldsResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segments/fields',
+    ...options,
+  });
+
+/**
+ * Deletes a segment; 409 naming the segments that use it, if any.
+ */
+export const deleteSegment = <ThrowOnError extends boolean = false>(
+  options: Options<DeleteSegmentData, ThrowOnError>,
+) =>
+  (options.client ?? client).delete<DeleteSegmentResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segments/{id}',
+    ...options,
+  });
+
+export const getSegment = <ThrowOnError extends boolean = false>(options: Options<GetSegmentData, ThrowOnError>) =>
+  (options.client ?? client).get<GetSegmentResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segments/{id}',
+    ...options,
+  });
+
+/**
+ * Replaces a segment's name, description and tree (default segments are read-only: 409).
+ */
+export const updateSegment = <ThrowOnError extends boolean = false>(
+  options: Options<UpdateSegmentData, ThrowOnError>,
+) =>
+  (options.client ?? client).put<UpdateSegmentResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segments/{id}',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * The segment's contacts by id, a page at a time, with the chosen fields.
+ */
+export const listSegmentContacts = <ThrowOnError extends boolean = false>(
+  options: Options<ListSegmentContactsData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<ListSegmentContactsResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segments/{id}/contacts',
+    ...options,
+  });
+
+/**
+ * How many contacts are in the segment now (membership is live).
+ */
+export const countSegment = <ThrowOnError extends boolean = false>(options: Options<CountSegmentData, ThrowOnError>) =>
+  (options.client ?? client).get<CountSegmentResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segments/{id}/count',
+    ...options,
   });
 
 /**

@@ -298,6 +298,44 @@ export type ContactPersonalDataDto = {
   suppressions: Array<ContactSuppressionDto>;
 };
 
+export type ContactSearchCountDto = {
+  /**
+   * A criteria tree: {"all": [node…]}, {"any": [node…]}, {"not": node}, {"field": KEY, "op": OP, "value": V} or "values": [V…], {"inSegment": ID}, {"inGroup": ID}, {"inImport": ID}.
+   */
+  tree: {
+    [key: string]: unknown;
+  };
+};
+
+export type ContactSearchDto = {
+  /**
+   * `nextCursor` of the previous page.
+   */
+  cursor?: string;
+  /**
+   * Fields to return: built-in keys or custom field ids (default: every field with a value).
+   */
+  fields?: Array<string>;
+  /**
+   * Page size, 1 to 1000 (default 100).
+   */
+  limit?: number;
+  /**
+   * A criteria tree: {"all": [node…]}, {"any": [node…]}, {"not": node}, {"field": KEY, "op": OP, "value": V} or "values": [V…], {"inSegment": ID}, {"inGroup": ID}, {"inImport": ID}.
+   */
+  tree: {
+    [key: string]: unknown;
+  };
+};
+
+export type ContactSelectionPageDto = {
+  contacts: Array<ContactDataDto>;
+  /**
+   * Pass as `cursor` for the next page; null on the last page.
+   */
+  nextCursor: string | null;
+};
+
 export type ContactSuppressionDto = {
   channel: 'email' | 'sms';
   optIn: string | null;
@@ -401,6 +439,66 @@ export type CreateFieldValueDto = {
    */
   index?: number;
   text: string;
+};
+
+export type CriteriaCatalogueDto = {
+  fields: Array<CriteriaFieldDto>;
+  maxCriteria: number;
+  /**
+   * Tree limits.
+   */
+  maxDepth: number;
+  /**
+   * Membership criteria: `{"inSegment": id}`, `{"inGroup": id}`, `{"inImport": id}`.
+   */
+  memberships: Array<string>;
+};
+
+export type CriteriaFieldDto = {
+  custom: boolean;
+  format: string;
+  /**
+   * What a criterion's `field` takes: a built-in key or a custom field id as a string.
+   */
+  key: string;
+  kind: 'text' | 'number' | 'date' | 'single' | 'multi' | 'enum' | 'boolean';
+  labelEn: string;
+  labelFr: string;
+  operators: Array<
+    | 'equals'
+    | 'notEquals'
+    | 'startsWith'
+    | 'notStartsWith'
+    | 'endsWith'
+    | 'notEndsWith'
+    | 'contains'
+    | 'notContains'
+    | 'in'
+    | 'notIn'
+    | 'isEmpty'
+    | 'isNotEmpty'
+    | 'greaterThan'
+    | 'lessThan'
+    | 'between'
+    | 'on'
+    | 'before'
+    | 'after'
+    | 'inLastDays'
+    | 'notInLastDays'
+    | 'anniversaryInNextDays'
+    | 'hasAny'
+    | 'hasAll'
+    | 'hasNone'
+  >;
+  /**
+   * List fields: the accepted values (custom lists also accept a value's text).
+   */
+  values?: Array<CriteriaValueDto>;
+};
+
+export type CriteriaValueDto = {
+  label: string;
+  value: string | number;
 };
 
 export type DeliverabilityEventBatchDto = {
@@ -956,6 +1054,49 @@ export type PurgeOperationDto = {
   Status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
 };
 
+export type SegmentCountDto = {
+  count: number;
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`: membership is computed when asked, so this is the moment of the answer.
+   */
+  countedAt: string;
+};
+
+export type SegmentDto = {
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`.
+   */
+  creationDate: string;
+  description: string;
+  id: number;
+  /**
+   * Default segments exist in every account with the same ids and cannot be changed.
+   */
+  isDefault: boolean;
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`.
+   */
+  modificationDate: string;
+  name: string;
+  /**
+   * A criteria tree: {"all": [node…]}, {"any": [node…]}, {"not": node}, {"field": KEY, "op": OP, "value": V} or "values": [V…], {"inSegment": ID}, {"inGroup": ID}, {"inImport": ID}.
+   */
+  tree: {
+    [key: string]: unknown;
+  };
+};
+
+export type SegmentWriteDto = {
+  description?: string;
+  name: string;
+  /**
+   * A criteria tree: {"all": [node…]}, {"any": [node…]}, {"not": node}, {"field": KEY, "op": OP, "value": V} or "values": [V…], {"inSegment": ID}, {"inGroup": ID}, {"inImport": ID}.
+   */
+  tree: {
+    [key: string]: unknown;
+  };
+};
+
 export type SetImportDraftMatchingsDto = {
   /**
    * Values for fields absent from the file, applied to every row.
@@ -1001,6 +1142,42 @@ export type UploadImportDraftDto = {
    * The .csv, .txt, .xlsx or .xls file.
    */
   file: Blob | File;
+};
+
+export type V4SegmentDto = {
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`; ignored on writes.
+   */
+  creationDate?: string;
+  description?: string;
+  /**
+   * The criteria as JSON text: a tree, or an array of criteria combined by `mode`.
+   */
+  details: string;
+  id?: number;
+  /**
+   * How an array in `details` is combined: `union` (any, the default) or `intersection` (all).
+   */
+  mode?: 'union' | 'intersection';
+  name: string;
+};
+
+export type V4SegmentUpdateDto = {
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`; ignored on writes.
+   */
+  creationDate?: string;
+  description?: string;
+  /**
+   * The criteria as JSON text: a tree, or an array of criteria combined by `mode`.
+   */
+  details: string;
+  id?: number;
+  /**
+   * How an array in `details` is combined: `union` (any, the default) or `intersection` (all).
+   */
+  mode?: 'union' | 'intersection';
+  name: string;
 };
 
 export type ValidateImportDraftDto = {
@@ -1597,6 +1774,32 @@ export type GetPurgeResponses = {
 
 export type GetPurgeResponse = GetPurgeResponses[keyof GetPurgeResponses];
 
+export type SearchContactsData = {
+  body: ContactSearchDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/contacts/search';
+};
+
+export type SearchContactsResponses = {
+  200: ContactSelectionPageDto;
+};
+
+export type SearchContactsResponse = SearchContactsResponses[keyof SearchContactsResponses];
+
+export type CountSearchContactsData = {
+  body: ContactSearchCountDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/contacts/search/count';
+};
+
+export type CountSearchContactsResponses = {
+  200: SegmentCountDto;
+};
+
+export type CountSearchContactsResponse = CountSearchContactsResponses[keyof CountSearchContactsResponses];
+
 export type AnonymiseContactData = {
   body?: never;
   path: {
@@ -1943,6 +2146,217 @@ export type ValidateImportDraftResponses = {
 };
 
 export type ValidateImportDraftResponse = ValidateImportDraftResponses[keyof ValidateImportDraftResponses];
+
+export type GetAllSegmentsData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/segment';
+};
+
+export type GetAllSegmentsResponses = {
+  200: Array<V4SegmentDto>;
+};
+
+export type GetAllSegmentsResponse = GetAllSegmentsResponses[keyof GetAllSegmentsResponses];
+
+export type PostSegmentData = {
+  body: V4SegmentDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/segment';
+};
+
+export type PostSegmentResponses = {
+  201: V4SegmentDto;
+};
+
+export type PostSegmentResponse = PostSegmentResponses[keyof PostSegmentResponses];
+
+export type PutSegmentData = {
+  body: V4SegmentUpdateDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/segment';
+};
+
+export type PutSegmentResponses = {
+  200: V4SegmentDto;
+};
+
+export type PutSegmentResponse = PutSegmentResponses[keyof PutSegmentResponses];
+
+export type UpdateSegmentCacheData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/segment/updatecache/{id}';
+};
+
+export type UpdateSegmentCacheResponses = {
+  200: SegmentCountDto;
+};
+
+export type UpdateSegmentCacheResponse = UpdateSegmentCacheResponses[keyof UpdateSegmentCacheResponses];
+
+export type DeleteV4SegmentData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/segment/{id}';
+};
+
+export type DeleteV4SegmentResponses = {
+  204: void;
+};
+
+export type DeleteV4SegmentResponse = DeleteV4SegmentResponses[keyof DeleteV4SegmentResponses];
+
+export type GetV4SegmentData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/segment/{id}';
+};
+
+export type GetV4SegmentResponses = {
+  200: V4SegmentDto;
+};
+
+export type GetV4SegmentResponse = GetV4SegmentResponses[keyof GetV4SegmentResponses];
+
+export type ListSegmentsData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/segments';
+};
+
+export type ListSegmentsResponses = {
+  200: Array<SegmentDto>;
+};
+
+export type ListSegmentsResponse = ListSegmentsResponses[keyof ListSegmentsResponses];
+
+export type CreateSegmentData = {
+  body: SegmentWriteDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/segments';
+};
+
+export type CreateSegmentResponses = {
+  201: SegmentDto;
+};
+
+export type CreateSegmentResponse = CreateSegmentResponses[keyof CreateSegmentResponses];
+
+export type GetSegmentFieldsData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/segments/fields';
+};
+
+export type GetSegmentFieldsResponses = {
+  200: CriteriaCatalogueDto;
+};
+
+export type GetSegmentFieldsResponse = GetSegmentFieldsResponses[keyof GetSegmentFieldsResponses];
+
+export type DeleteSegmentData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/segments/{id}';
+};
+
+export type DeleteSegmentResponses = {
+  204: void;
+};
+
+export type DeleteSegmentResponse = DeleteSegmentResponses[keyof DeleteSegmentResponses];
+
+export type GetSegmentData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/segments/{id}';
+};
+
+export type GetSegmentResponses = {
+  200: SegmentDto;
+};
+
+export type GetSegmentResponse = GetSegmentResponses[keyof GetSegmentResponses];
+
+export type UpdateSegmentData = {
+  body: SegmentWriteDto;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/segments/{id}';
+};
+
+export type UpdateSegmentResponses = {
+  200: SegmentDto;
+};
+
+export type UpdateSegmentResponse = UpdateSegmentResponses[keyof UpdateSegmentResponses];
+
+export type ListSegmentContactsData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: {
+    /**
+     * Fields to return, comma-separated built-in keys or custom field ids (default: every field with a value).
+     */
+    fields?: string;
+    /**
+     * Page size, 1 to 1000 (default 100).
+     */
+    limit?: number;
+    /**
+     * `nextCursor` of the previous page.
+     */
+    cursor?: string;
+  };
+  url: '/api/rest/v4/segments/{id}/contacts';
+};
+
+export type ListSegmentContactsResponses = {
+  200: ContactSelectionPageDto;
+};
+
+export type ListSegmentContactsResponse = ListSegmentContactsResponses[keyof ListSegmentContactsResponses];
+
+export type CountSegmentData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/segments/{id}/count';
+};
+
+export type CountSegmentResponses = {
+  200: SegmentCountDto;
+};
+
+export type CountSegmentResponse = CountSegmentResponses[keyof CountSegmentResponses];
 
 export type GetHealthData = {
   body?: never;

@@ -13,6 +13,7 @@ import { DeliverabilityStatusModule } from './modules/deliverability-status/deli
 import { ExportsModule } from './modules/exports/exports.module';
 import { FieldsModule } from './modules/fields/fields.module';
 import { ImportsModule } from './modules/imports/imports.module';
+import { SegmentsModule } from './modules/segments/segments.module';
 import { QueueModule } from './queue/queue.module';
 
 function requestId(request: IncomingMessage, response: ServerResponse): string {
@@ -46,6 +47,7 @@ export class AppModule {
         ContactsModule,
         ImportsModule,
         DeliverabilityStatusModule,
+        SegmentsModule,
         ExportsModule,
       ],
       controllers: [HealthController],

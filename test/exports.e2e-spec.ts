@@ -9,6 +9,7 @@ import {
   createContactFieldValue,
   createExport,
   createGroup,
+  createSegment,
   deleteExport,
   downloadExport,
   getExport,
@@ -293,11 +294,54 @@ describe('exports', () => {
     expect(emailsOf(records, 'Adresse Email')).toEqual(expected);
   });
 
-  it('exports a group through its description, and nothing of another account', async () => {
-    const { records } = await v4Csv({ description: `group:${ids.group}`, fields: ['email'] });
-    expect(emailsOf(records, 'Adresse Email')).toEqual(['bob@example.com', 'lea@example.com']);
-    const foreign = await v4Export(other, { description: `group:${ids.group}` });
-    expect(foreign.status).toBe(404);
+  it('exports a group or a segment named by its description, filters narrowing it; 404 for another account', async () => {
+    const group = await v4Csv({ description: `group:${ids.group}`, fields: ['email'] });
+    expect(emailsOf(group.records, 'Adresse Email')).toEqual(['bob@example.com', 'lea@example.com']);
+    const segment = await createSegment({
+      client: t.sdk(account),
+      body: {
+        name: 'L ou B',
+        tree: {
+          any: [
+            { field: 'firstname', op: 'startsWith', value: 'L' },
+            { field: 'firstname', op: 'startsWith', value: 'b' },
+          ],
+        },
+      },
+    });
+    expect(segment.response.status).toBe(201);
+    const whole = await v4Csv({ description: `segment:${segment.data!.id}`, fields: ['email'] });
+    expect(emailsOf(whole.records, 'Adresse Email')).toEqual(['bob@example.com', 'lea@example.com']);
+    const narrowed = await v4Csv({
+      description: `segment:${segment.data!.id}`,
+      fields: ['email'],
+      filters: ['emailingoptout'],
+    });
+    expect(emailsOf(narrowed.records, 'Adresse Email')).toEqual(['bob@example.com']);
+
+    for (const description of [`group:${ids.group}`, `segment:${segment.data!.id}`, 'import:999999']) {
+      const foreign = await v4Export(other, { description });
+      expect(foreign.status).toBe(404);
+    }
+  });
+
+  it('exports an ad-hoc criteria tree on its own path, and refuses a bad one', async () => {
+    const created = await createExport({
+      client: t.sdk(account),
+      body: { source: { tree: { field: 'emailstatus', op: 'equals', value: 'baddomain' } }, fields: ['email'] },
+    });
+    expect(created.response.status).toBe(201);
+    const done = await finished(account, created.data!.Id);
+    expect(done).toMatchObject({ Status: 'done', TotalContact: 1 });
+    const { content } = await archived(account, done);
+    expect(content.toString('utf8')).toBe('\uFEFFAdresse Email\r\nchloe@example.com\r\n');
+    const bad = await createExport({
+      client: t.sdk(account),
+      body: { source: { tree: { field: 'shoesize', op: 'equals', value: 3 } } },
+    });
+    expect(bad.response.status).toBe(400);
+    const two = await createExport({ client: t.sdk(account), body: { source: { groupId: ids.group, importId: 1 } } });
+    expect(two.response.status).toBe(400);
   });
 
   it('writes an XLSX the workbook reader reads back, formulas neutralised', async () => {
@@ -436,5 +480,8 @@ describe('exports', () => {
     expect(imported).toMatchObject({ Status: 'done', LineAdd: 60_000 });
     const after = await v4Csv({ fields: ['email'] });
     expect(after.operation.TotalContact).toBe(60_005);
+    const fromImport = await v4Csv({ description: `import:${importId}`, fields: ['email', 'firstname'] });
+    expect(fromImport.operation.TotalContact).toBe(60_000);
+    expect(fromImport.records[1]).toEqual(['bulk0@example.com', 'B0']);
   });
 });

@@ -3,6 +3,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 /** What happened to a contact, when, and through which API call, import or event. */
 @Entity()
 @Index('contact_history_contact_idx', ['accountId', 'contactId', 'id'])
+// "In import X" (segments): the contacts an import created or changed, kept after the import leaves the history.
+@Index('contact_history_import_idx', ['accountId', 'operationId', 'contactId'], { where: "source = 'import'" })
 export class ContactHistory {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: number;

@@ -12,6 +12,10 @@ import { Account } from '../accounts/account.entity';
 @Index('contact_account_mobile_idx', ['accountId', 'mobile'])
 @Index('contact_account_id_idx', ['accountId', 'id'])
 @Index('contact_account_updated_idx', ['accountId', 'updatedAt', 'id'])
+// Segment criteria: the default segments and opt-in/status criteria count from these alone (index-only scans).
+@Index('contact_email_consent_idx', ['accountId', 'emailOptin', 'emailStatus'], { where: 'email IS NOT NULL' })
+@Index('contact_mobile_consent_idx', ['accountId', 'mobileOptin', 'mobileStatus'], { where: 'mobile IS NOT NULL' })
+@Index('contact_account_engaged_idx', ['accountId', 'lastEngagedAt'])
 // GIN index created by hand in the migration (TypeORM cannot describe it).
 @Index('contact_fields_gin', { synchronize: false })
 export class Contact {

@@ -29,8 +29,6 @@ export const exportErrors = {
         '(or any other text to export the whole base)',
       [{ field: 'description', message: 'expected segment:<id>, group:<id> or import:<id>' }],
     ),
-  sourceUnavailable: (kind: string) =>
-    new BadRequest('ExportSourceUnavailable', `Exports of a ${kind} are not available on this server yet`),
   tooManyRowsForSheet: (count: number, limit: number) =>
     new BadRequest(
       'ExportTooLargeForSheet',
