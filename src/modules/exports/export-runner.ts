@@ -116,8 +116,14 @@ export class ExportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
     }, 10_000);
     let written: Written | undefined;
     try {
+      const started = performance.now();
       written = await this.write(row, join(directory, `export-${row.id}.${row.settings.format}`));
+      const wrote = performance.now();
       await this.settle(row, written);
+      this.logger.log(
+        `Export ${row.id}: ${written.rowsWritten} rows written in ${Math.round(wrote - started)} ms, ` +
+          `stored in ${Math.round(performance.now() - wrote)} ms`,
+      );
     } catch (error) {
       if (error instanceof DomainError) {
         await this.settle(row, written, error.message);
