@@ -408,6 +408,9 @@ export type CreateExportDto = {
    * Header row: the French `labels` (default) or the field `keys` (`firstname`, `12`…).
    */
   headers?: 'labels' | 'keys';
+  /**
+   * Name shown in the history.
+   */
   name?: string;
   /**
    * CSV separator: `;` (default), `,`, `tab` or `|`.

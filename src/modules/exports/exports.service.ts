@@ -27,7 +27,7 @@ import {
   CreateExportDto,
   ExportCatalogueDto,
   ExportOperationDto,
-  ExportOptionsDto,
+  ExportContentDto,
   ExportSourceDto,
 } from './dto/export.dto';
 
@@ -107,7 +107,7 @@ export class ExportsService {
     name: string | undefined,
     description: string,
     source: ExportSource,
-    dto: ExportOptionsDto & { fields?: string[]; filters?: string[] },
+    dto: ExportContentDto,
   ): Promise<ExportOperationDto> {
     const catalogue = await this.fields.catalogue(account.id);
     const settings: ExportSettings = {

@@ -52,19 +52,13 @@ export class ExportOptionsDto {
   values?: 'labels' | 'keys';
 }
 
-/** `ContactExportNfo` (v4): `description` `segment:<id>`, `group:<id>` or `import:<id>` chooses the source. */
-export class ContactExportNfoDto extends ExportOptionsDto {
+/** What an export writes, shared by the v4 call and Carnet's own. */
+export class ExportContentDto extends ExportOptionsDto {
   /** Name shown in the history. */
   @IsOptional()
   @IsString()
   @MaxLength(200)
   name?: string;
-
-  /** `segment:<id>`, `group:<id>`, `import:<id>`; any other text (or none) exports the whole base. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  description?: string;
 
   /** Built-in keys, custom field ids and `groups`, in the file's order; empty or absent: the 12 main fields. */
   @IsOptional()
@@ -81,6 +75,15 @@ export class ContactExportNfoDto extends ExportOptionsDto {
   @IsString({ each: true })
   @ApiProperty({ required: false, type: [String], description: `Any of ${EXPORT_FILTERS.join(', ')}` })
   filters?: string[];
+}
+
+/** `ContactExportNfo` (v4): `description` `segment:<id>`, `group:<id>` or `import:<id>` chooses the source. */
+export class ContactExportNfoDto extends ExportContentDto {
+  /** `segment:<id>`, `group:<id>`, `import:<id>`; any other text (or none) exports the whole base. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  description?: string;
 }
 
 /** Where an export's contacts come from: one of these, or none for the whole base. */
@@ -108,32 +111,12 @@ export class ExportSourceDto {
 }
 
 /** An export created with a JSON source (Carnet's own path). */
-export class CreateExportDto extends ExportOptionsDto {
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  name?: string;
-
+export class CreateExportDto extends ExportContentDto {
   /** Absent: the whole base. */
   @IsOptional()
   @ValidateNested()
   @Type(() => ExportSourceDto)
   source?: ExportSourceDto;
-
-  /** Built-in keys, custom field ids and `groups`, in the file's order; empty or absent: the 12 main fields. */
-  @IsOptional()
-  @Transform(asTexts)
-  @IsArray()
-  @ArrayMaxSize(500)
-  @IsString({ each: true })
-  fields?: string[];
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @ApiProperty({ required: false, type: [String], description: `Any of ${EXPORT_FILTERS.join(', ')}` })
-  filters?: string[];
 }
 
 /** `ExportOperation` (v4), with Carnet's additions. */
