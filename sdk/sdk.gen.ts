@@ -27,12 +27,18 @@ import type {
   CreateAccountData,
   CreateAccountErrors,
   CreateAccountResponses,
+  CreateContactExportData,
+  CreateContactExportErrors,
+  CreateContactExportResponses,
   CreateContactFieldData,
   CreateContactFieldErrors,
   CreateContactFieldResponses,
   CreateContactFieldValueData,
   CreateContactFieldValueErrors,
   CreateContactFieldValueResponses,
+  CreateExportData,
+  CreateExportErrors,
+  CreateExportResponses,
   CreateGroupData,
   CreateGroupErrors,
   CreateGroupResponses,
@@ -53,6 +59,9 @@ import type {
   DeleteContactByIdResponses,
   DeleteContactData,
   DeleteContactErrors,
+  DeleteContactExportData,
+  DeleteContactExportErrors,
+  DeleteContactExportResponses,
   DeleteContactFieldData,
   DeleteContactFieldErrors,
   DeleteContactFieldResponses,
@@ -60,6 +69,9 @@ import type {
   DeleteContactFieldValueErrors,
   DeleteContactFieldValueResponses,
   DeleteContactResponses,
+  DeleteExportData,
+  DeleteExportErrors,
+  DeleteExportResponses,
   DeleteGroupData,
   DeleteGroupErrors,
   DeleteGroupResponses,
@@ -81,6 +93,12 @@ import type {
   DeleteWebhookEndpointData,
   DeleteWebhookEndpointErrors,
   DeleteWebhookEndpointResponses,
+  DownloadContactExportData,
+  DownloadContactExportErrors,
+  DownloadContactExportResponses,
+  DownloadExportData,
+  DownloadExportErrors,
+  DownloadExportResponses,
   DownloadImportFileData,
   DownloadImportFileErrors,
   DownloadImportFileResponses,
@@ -101,6 +119,9 @@ import type {
   GetContactByIdResponses,
   GetContactData,
   GetContactErrors,
+  GetContactExportData,
+  GetContactExportErrors,
+  GetContactExportResponses,
   GetContactFieldData,
   GetContactFieldErrors,
   GetContactFieldResponses,
@@ -114,6 +135,12 @@ import type {
   GetContactHistoryErrors,
   GetContactHistoryResponses,
   GetContactResponses,
+  GetExportData,
+  GetExportErrors,
+  GetExportFieldsData,
+  GetExportFieldsErrors,
+  GetExportFieldsResponses,
+  GetExportResponses,
   GetGroupData,
   GetGroupErrors,
   GetGroupResponses,
@@ -144,9 +171,15 @@ import type {
   GetWebhookEndpointData,
   GetWebhookEndpointErrors,
   GetWebhookEndpointResponses,
+  ListContactExportsData,
+  ListContactExportsErrors,
+  ListContactExportsResponses,
   ListContactsData,
   ListContactsErrors,
   ListContactsResponses,
+  ListExportsData,
+  ListExportsErrors,
+  ListExportsResponses,
   ListGroupsData,
   ListGroupsErrors,
   ListGroupsResponses,
@@ -667,6 +700,82 @@ export const updateContacts = <ThrowOnError extends boolean = false>(
   });
 
 /**
+ * The latest 100 exports, newest first.
+ */
+export const listContactExports = <ThrowOnError extends boolean = false>(
+  options?: Options<ListContactExportsData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<ListContactExportsResponses, ListContactExportsErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contacts/export',
+    ...options,
+  });
+
+/**
+ * Exports contacts in the background (v4): answers at once with the operation to follow.
+ */
+export const createContactExport = <ThrowOnError extends boolean = false>(
+  options: Options<CreateContactExportData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<CreateContactExportResponses, CreateContactExportErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contacts/export/add',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * The zip named by an export's `Link`, holding the CSV or XLSX file.
+ */
+export const downloadContactExport = <ThrowOnError extends boolean = false>(
+  options: Options<DownloadContactExportData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<DownloadContactExportResponses, DownloadContactExportErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contacts/export/file/{fileName}',
+    ...options,
+  });
+
+/**
+ * Forgets a finished export and removes its file.
+ */
+export const deleteContactExport = <ThrowOnError extends boolean = false>(
+  options: Options<DeleteContactExportData, ThrowOnError>,
+) =>
+  (options.client ?? client).delete<DeleteContactExportResponses, DeleteContactExportErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contacts/export/{id}',
+    ...options,
+  });
+
+export const getContactExport = <ThrowOnError extends boolean = false>(
+  options: Options<GetContactExportData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<GetContactExportResponses, GetContactExportErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contacts/export/{id}',
+    ...options,
+  });
+
+/**
  * The latest 100 imports, newest first.
  */
 export const listImports = <ThrowOnError extends boolean = false>(options?: Options<ListImportsData, ThrowOnError>) =>
@@ -892,6 +1001,86 @@ export const recordDeliverabilityEvents = <ThrowOnError extends boolean = false>
       'Content-Type': 'application/json',
       ...options.headers,
     },
+  });
+
+/**
+ * The latest 100 exports, newest first.
+ */
+export const listExports = <ThrowOnError extends boolean = false>(options?: Options<ListExportsData, ThrowOnError>) =>
+  (options?.client ?? client).get<ListExportsResponses, ListExportsErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/exports',
+    ...options,
+  });
+
+/**
+ * Starts an export of the whole base or of `source`; answers at once with the operation to follow.
+ */
+export const createExport = <ThrowOnError extends boolean = false>(options: Options<CreateExportData, ThrowOnError>) =>
+  (options.client ?? client).post<CreateExportResponses, CreateExportErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/exports',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * What an export may hold: fields (keys, labels, formats), filters and file options.
+ */
+export const getExportFields = <ThrowOnError extends boolean = false>(
+  options?: Options<GetExportFieldsData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<GetExportFieldsResponses, GetExportFieldsErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/exports/fields',
+    ...options,
+  });
+
+export const deleteExport = <ThrowOnError extends boolean = false>(options: Options<DeleteExportData, ThrowOnError>) =>
+  (options.client ?? client).delete<DeleteExportResponses, DeleteExportErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/exports/{id}',
+    ...options,
+  });
+
+export const getExport = <ThrowOnError extends boolean = false>(options: Options<GetExportData, ThrowOnError>) =>
+  (options.client ?? client).get<GetExportResponses, GetExportErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/exports/{id}',
+    ...options,
+  });
+
+/**
+ * The written file itself (CSV or XLSX), once the export is done.
+ */
+export const downloadExport = <ThrowOnError extends boolean = false>(
+  options: Options<DownloadExportData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<DownloadExportResponses, DownloadExportErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/exports/{id}/file',
+    ...options,
   });
 
 /**

@@ -159,6 +159,45 @@ export type ContactDataDto = {
   id: number;
 };
 
+export type ContactExportNfoDto = {
+  /**
+   * Dates as `dd/mm/yyyy` (default; date-times in the account's time zone) or `iso` (UTC).
+   */
+  dates?: 'dd/mm/yyyy' | 'iso';
+  /**
+   * `segment:<id>`, `group:<id>`, `import:<id>`; any other text (or none) exports the whole base.
+   */
+  description?: string;
+  /**
+   * Built-in keys, custom field ids and `groups`, in the file's order; empty or absent: the 12 main fields.
+   */
+  fields?: Array<string>;
+  /**
+   * Any of emailingoptin, mobileoptin, emailingoptout, mobileoptout, emailingsoft, emailinghard
+   */
+  filters?: Array<string>;
+  /**
+   * `csv` (default: UTF-8 with BOM) or `xlsx` (one sheet, at most 1,048,575 contacts).
+   */
+  format?: 'csv' | 'xlsx';
+  /**
+   * Header row: the French `labels` (default) or the field `keys` (`firstname`, `12`…).
+   */
+  headers?: 'labels' | 'keys';
+  /**
+   * Name shown in the history.
+   */
+  name?: string;
+  /**
+   * CSV separator: `;` (default), `,`, `tab` or `|`.
+   */
+  separator?: ';' | ',' | 'tab' | '|';
+  /**
+   * Opt-ins, statuses, activity and yes/no fields as the French `labels` (default: Oui, Valide…) or `keys`.
+   */
+  values?: 'labels' | 'keys';
+};
+
 export type ContactGroupRefDto = {
   id: number;
   name: string;
@@ -350,6 +389,45 @@ export type CreateAccountDto = {
    * Display name of the account.
    */
   name: string;
+};
+
+export type CreateExportDto = {
+  /**
+   * Dates as `dd/mm/yyyy` (default; date-times in the account's time zone) or `iso` (UTC).
+   */
+  dates?: 'dd/mm/yyyy' | 'iso';
+  /**
+   * Built-in keys, custom field ids and `groups`, in the file's order; empty or absent: the 12 main fields.
+   */
+  fields?: Array<string>;
+  /**
+   * Any of emailingoptin, mobileoptin, emailingoptout, mobileoptout, emailingsoft, emailinghard
+   */
+  filters?: Array<string>;
+  /**
+   * `csv` (default: UTF-8 with BOM) or `xlsx` (one sheet, at most 1,048,575 contacts).
+   */
+  format?: 'csv' | 'xlsx';
+  /**
+   * Header row: the French `labels` (default) or the field `keys` (`firstname`, `12`…).
+   */
+  headers?: 'labels' | 'keys';
+  /**
+   * Name shown in the history.
+   */
+  name?: string;
+  /**
+   * CSV separator: `;` (default), `,`, `tab` or `|`.
+   */
+  separator?: ';' | ',' | 'tab' | '|';
+  /**
+   * Absent: the whole base.
+   */
+  source?: ExportSourceDto;
+  /**
+   * Opt-ins, statuses, activity and yes/no fields as the French `labels` (default: Oui, Valide…) or `keys`.
+   */
+  values?: 'labels' | 'keys';
 };
 
 export type CreateFieldDto = {
@@ -559,6 +637,96 @@ export type EventErrorDto = {
    */
   index: number;
   message: string;
+};
+
+export type ExportCatalogueDto = {
+  dates: Array<string>;
+  fields: Array<ExportFieldDto>;
+  filters: Array<string>;
+  formats: Array<string>;
+  headers: Array<string>;
+  separators: Array<string>;
+  values: Array<string>;
+};
+
+export type ExportFieldDto = {
+  custom: boolean;
+  /**
+   * Among the 12 main fields exported by default.
+   */
+  default: boolean;
+  format: string;
+  /**
+   * What to put in `fields`.
+   */
+  key: string;
+  /**
+   * The header written with `headers: labels`.
+   */
+  label: string;
+  /**
+   * The words written for stored keys with `values: labels`.
+   */
+  words?: {
+    [key: string]: string;
+  };
+};
+
+export type ExportOperationDto = {
+  Description: string;
+  EndDate: string | null;
+  /**
+   * Why it failed.
+   */
+  Failure: string | null;
+  /**
+   * The fields written, in order (canonical keys).
+   */
+  Fields: Array<string>;
+  /**
+   * Bytes of the written file (before zipping).
+   */
+  FileSize: number | null;
+  Filters: Array<string>;
+  Format: string;
+  Id: number;
+  /**
+   * The zip to download (v4 path).
+   */
+  Link: string;
+  Name: string;
+  /**
+   * Percent written.
+   */
+  Progress: number;
+  /**
+   * Rows written so far.
+   */
+  RowsWritten: number;
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`.
+   */
+  StartDate: string;
+  /**
+   * `pending`, `running`, `done`, `failed`, or `expired` (its file removed after the retention days).
+   */
+  Status: string;
+  /**
+   * Contacts in the export's snapshot: the file's rows (0 until counted).
+   */
+  TotalContact: number;
+};
+
+export type ExportSourceDto = {
+  groupId?: number;
+  importId?: number;
+  segmentId?: number;
+  /**
+   * An ad-hoc criteria tree, as a segment's (see the segments API).
+   */
+  tree?: {
+    [key: string]: unknown;
+  };
 };
 
 export type FieldDto = {
@@ -1800,6 +1968,122 @@ export type UpdateContactsResponses = {
 
 export type UpdateContactsResponse = UpdateContactsResponses[keyof UpdateContactsResponses];
 
+export type ListContactExportsData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/contacts/export';
+};
+
+export type ListContactExportsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListContactExportsError = ListContactExportsErrors[keyof ListContactExportsErrors];
+
+export type ListContactExportsResponses = {
+  200: Array<ExportOperationDto>;
+};
+
+export type ListContactExportsResponse = ListContactExportsResponses[keyof ListContactExportsResponses];
+
+export type CreateContactExportData = {
+  body: ContactExportNfoDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/contacts/export/add';
+};
+
+export type CreateContactExportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateContactExportError = CreateContactExportErrors[keyof CreateContactExportErrors];
+
+export type CreateContactExportResponses = {
+  201: ExportOperationDto;
+};
+
+export type CreateContactExportResponse = CreateContactExportResponses[keyof CreateContactExportResponses];
+
+export type DownloadContactExportData = {
+  body?: never;
+  path: {
+    fileName: string;
+  };
+  query?: never;
+  url: '/api/rest/v4/contacts/export/file/{fileName}';
+};
+
+export type DownloadContactExportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DownloadContactExportError = DownloadContactExportErrors[keyof DownloadContactExportErrors];
+
+export type DownloadContactExportResponses = {
+  200: Blob | File;
+};
+
+export type DownloadContactExportResponse = DownloadContactExportResponses[keyof DownloadContactExportResponses];
+
+export type DeleteContactExportData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/contacts/export/{id}';
+};
+
+export type DeleteContactExportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteContactExportError = DeleteContactExportErrors[keyof DeleteContactExportErrors];
+
+export type DeleteContactExportResponses = {
+  204: void;
+};
+
+export type DeleteContactExportResponse = DeleteContactExportResponses[keyof DeleteContactExportResponses];
+
+export type GetContactExportData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/contacts/export/{id}';
+};
+
+export type GetContactExportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactExportError = GetContactExportErrors[keyof GetContactExportErrors];
+
+export type GetContactExportResponses = {
+  200: ExportOperationDto;
+};
+
+export type GetContactExportResponse = GetContactExportResponses[keyof GetContactExportResponses];
+
 export type ListImportsData = {
   body?: never;
   path?: never;
@@ -2146,6 +2430,144 @@ export type RecordDeliverabilityEventsResponses = {
 
 export type RecordDeliverabilityEventsResponse =
   RecordDeliverabilityEventsResponses[keyof RecordDeliverabilityEventsResponses];
+
+export type ListExportsData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/exports';
+};
+
+export type ListExportsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListExportsError = ListExportsErrors[keyof ListExportsErrors];
+
+export type ListExportsResponses = {
+  200: Array<ExportOperationDto>;
+};
+
+export type ListExportsResponse = ListExportsResponses[keyof ListExportsResponses];
+
+export type CreateExportData = {
+  body: CreateExportDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/exports';
+};
+
+export type CreateExportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateExportError = CreateExportErrors[keyof CreateExportErrors];
+
+export type CreateExportResponses = {
+  201: ExportOperationDto;
+};
+
+export type CreateExportResponse = CreateExportResponses[keyof CreateExportResponses];
+
+export type GetExportFieldsData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/exports/fields';
+};
+
+export type GetExportFieldsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetExportFieldsError = GetExportFieldsErrors[keyof GetExportFieldsErrors];
+
+export type GetExportFieldsResponses = {
+  200: ExportCatalogueDto;
+};
+
+export type GetExportFieldsResponse = GetExportFieldsResponses[keyof GetExportFieldsResponses];
+
+export type DeleteExportData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/exports/{id}';
+};
+
+export type DeleteExportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteExportError = DeleteExportErrors[keyof DeleteExportErrors];
+
+export type DeleteExportResponses = {
+  204: void;
+};
+
+export type DeleteExportResponse = DeleteExportResponses[keyof DeleteExportResponses];
+
+export type GetExportData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/exports/{id}';
+};
+
+export type GetExportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetExportError = GetExportErrors[keyof GetExportErrors];
+
+export type GetExportResponses = {
+  200: ExportOperationDto;
+};
+
+export type GetExportResponse = GetExportResponses[keyof GetExportResponses];
+
+export type DownloadExportData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/exports/{id}/file';
+};
+
+export type DownloadExportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DownloadExportError = DownloadExportErrors[keyof DownloadExportErrors];
+
+export type DownloadExportResponses = {
+  200: Blob | File;
+};
+
+export type DownloadExportResponse = DownloadExportResponses[keyof DownloadExportResponses];
 
 export type ListGroupsData = {
   body?: never;

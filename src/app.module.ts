@@ -13,6 +13,7 @@ import { HealthController } from './health.controller';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { ContactsModule } from './modules/contacts/contacts.module';
 import { DeliverabilityStatusModule } from './modules/deliverability-status/deliverability-status.module';
+import { ExportsModule } from './modules/exports/exports.module';
 import { FieldsModule } from './modules/fields/fields.module';
 import { ImportsModule } from './modules/imports/imports.module';
 import { SegmentsModule } from './modules/segments/segments.module';
@@ -82,6 +83,7 @@ export class AppModule {
         DeliverabilityStatusModule,
         SegmentsModule,
         WebhooksModule,
+        ExportsModule,
       ],
       controllers: [HealthController],
     };

@@ -11,6 +11,8 @@ describe('readConfig', () => {
     expect(config.webhookAllowPrivateNetworks).toBe(false);
     expect(config.webhookRetrySeconds).toEqual([5, 300, 1800, 7200, 18000, 36000, 86400]);
     expect(config.webhookTimeoutSeconds).toBe(15);
+    expect(config.exportRetentionDays).toBe(30);
+    expect(config.exportStaleSeconds).toBe(120);
   });
 
   it('reads the webhook settings', () => {
@@ -32,6 +34,9 @@ describe('readConfig', () => {
     [{ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes' }, /WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false/],
     [{ WEBHOOK_RETRY_SECONDS: '5,5m' }, /WEBHOOK_RETRY_SECONDS must be up to 20/],
     [{ WEBHOOK_TIMEOUT_SECONDS: '0' }, /WEBHOOK_TIMEOUT_SECONDS must be between/],
+    [{ EXPORT_RETENTION_DAYS: '0' }, /EXPORT_RETENTION_DAYS must be between 1 and 3650/],
+    [{ EXPORT_RETENTION_DAYS: 'month' }, /EXPORT_RETENTION_DAYS must be a whole number/],
+    [{ EXPORT_STALE_SECONDS: '0' }, /EXPORT_STALE_SECONDS must be between/],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => readConfig(env)).toThrow(message);
   });

@@ -24,6 +24,10 @@ export interface CarnetConfig {
   webhookRetrySeconds: number[];
   /** Seconds a webhook receiver has to answer. */
   webhookTimeoutSeconds: number;
+  /** Days a finished export's file is kept; then it is removed (the export stays in the history as expired). */
+  exportRetentionDays: number;
+  /** Seconds without a heartbeat after which a running export counts as abandoned and is run again. */
+  exportStaleSeconds: number;
   logLevel: string;
 }
 
@@ -101,6 +105,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CarnetConfig {
     webhookAllowPrivateNetworks: boolean(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     webhookRetrySeconds: secondsList(env, 'WEBHOOK_RETRY_SECONDS', WEBHOOK_RETRY_SECONDS),
     webhookTimeoutSeconds: integer(env, 'WEBHOOK_TIMEOUT_SECONDS', 15, 1, 60),
+    exportRetentionDays: integer(env, 'EXPORT_RETENTION_DAYS', 30, 1, 3650),
+    exportStaleSeconds: integer(env, 'EXPORT_STALE_SECONDS', 120, 1, 86400),
     logLevel,
   };
 }

@@ -39,7 +39,7 @@ import { compileMatchings } from './rules/matching-plan';
 import { suggestMatchings } from './rules/header-matching';
 import { correctedRow as corrected, type CellCorrections } from './rules/corrections';
 import { readImportedRow, type ImportedRow } from './rules/row-reading';
-import { StoredFilesRepository } from './stored-files.repository';
+import { StoredFilesService } from '../files/stored-files.service';
 
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 const DEFAULT_PAGE = 100;
@@ -84,7 +84,7 @@ export class ImportDraftsService implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     private readonly drafts: ImportDraftsRepository,
-    private readonly files: StoredFilesRepository,
+    private readonly files: StoredFilesService,
     private readonly fields: FieldsService,
     private readonly groups: GroupsService,
     private readonly imports: ImportsService,

@@ -35,7 +35,7 @@ import { compileMatchings, type MatchingPlan } from './rules/matching-plan';
 import { correctedRow } from './rules/corrections';
 import { readImportedRow, type ImportedRow, type RowContext } from './rules/row-reading';
 import { RowReadingThread } from './row-reading-thread';
-import { StoredFilesRepository } from './stored-files.repository';
+import { StoredFilesService } from '../files/stored-files.service';
 
 export const IMPORT_QUEUE = 'contact-import';
 const BATCH_ROWS = 20_000;
@@ -83,7 +83,7 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
   constructor(
     private readonly queue: JobQueue,
     private readonly imports: ImportsRepository,
-    private readonly files: StoredFilesRepository,
+    private readonly files: StoredFilesService,
     private readonly accounts: AccountsService,
     private readonly fields: FieldsService,
     private readonly batches: ContactBatchesService,

@@ -8,6 +8,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { FieldsModule } from '../fields/fields.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
+import { FilesModule } from '../files/files.module';
 import { ImportDraftsController } from './import-drafts.controller';
 import { ImportDraftsRepository } from './import-drafts.repository';
 import { ImportDraftsService } from './import-drafts.service';
@@ -15,7 +16,6 @@ import { ImportRunner } from './import-runner';
 import { ImportsController } from './imports.controller';
 import { ImportsRepository } from './imports.repository';
 import { ImportsService } from './imports.service';
-import { StoredFilesRepository } from './stored-files.repository';
 
 @Module({
   imports: [
@@ -23,6 +23,7 @@ import { StoredFilesRepository } from './stored-files.repository';
     ContactsModule,
     FieldsModule,
     WebhooksModule,
+    FilesModule,
     MulterModule.registerAsync({
       inject: [CARNET_CONFIG],
       useFactory: (config: CarnetConfig) => ({
@@ -32,13 +33,6 @@ import { StoredFilesRepository } from './stored-files.repository';
     }),
   ],
   controllers: [ImportsController, ImportDraftsController],
-  providers: [
-    ImportsRepository,
-    StoredFilesRepository,
-    ImportsService,
-    ImportRunner,
-    ImportDraftsRepository,
-    ImportDraftsService,
-  ],
+  providers: [ImportsRepository, ImportsService, ImportRunner, ImportDraftsRepository, ImportDraftsService],
 })
 export class ImportsModule {}

@@ -38,7 +38,7 @@ import { readDelimitedFormat } from './reading/delimited-reader';
 import { importFileKind } from './reading/import-file';
 import { readSeparator } from './reading/separator';
 import { compileMatchings, plansBuiltin, type MatchingPlan } from './rules/matching-plan';
-import { StoredFilesRepository } from './stored-files.repository';
+import { StoredFilesService } from '../files/stored-files.service';
 
 export type UploadedFile = Express.Multer.File;
 
@@ -83,7 +83,7 @@ export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnA
 
   constructor(
     private readonly imports: ImportsRepository,
-    private readonly files: StoredFilesRepository,
+    private readonly files: StoredFilesService,
     private readonly fields: FieldsService,
     private readonly runner: ImportRunner,
     private readonly contacts: ContactsService,
@@ -123,7 +123,7 @@ export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnA
   /** Deletes the uploads and error reports older than FILE_RETENTION_DAYS, in every account. */
   async deleteExpiredFiles(): Promise<{ reports: number; uploads: number }> {
     const reports = await this.imports.expireReports(this.config.fileRetentionDays);
-    const uploads = await this.files.deleteExpired(this.config.fileRetentionDays);
+    const uploads = await this.files.deleteExpiredUploads(this.config.fileRetentionDays);
     if (reports + uploads > 0) {
       this.logger.log(`Deleted ${uploads} uploads and the reports of ${reports} operations past FILE_RETENTION_DAYS`);
     }

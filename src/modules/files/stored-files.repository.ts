@@ -21,24 +21,27 @@ export class StoredFilesRepository {
 
   /** Copies a local file into the database; one transaction, so a failed copy leaves nothing. */
   async store(accountId: string, name: string, path: string): Promise<StoredFileInfo> {
-    return this.db.transaction(async (em) => {
-      const [{ id }]: { id: string }[] = await em.query(
-        `INSERT INTO stored_file (account_id, name, size, sha256) VALUES ($1, $2, 0, '') RETURNING id`,
-        [accountId, name],
-      );
-      const hash = createHash('sha256');
-      let size = 0;
-      let seq = 0;
-      for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
-        const data = chunk as Buffer;
-        hash.update(data);
-        size += data.length;
-        await em.query('INSERT INTO stored_file_chunk (file_id, seq, data) VALUES ($1, $2, $3)', [id, seq++, data]);
-      }
-      const sha256 = hash.digest('hex');
-      await em.query('UPDATE stored_file SET size = $2, sha256 = $3 WHERE id = $1', [id, size, sha256]);
-      return { id, name, size, sha256 };
-    });
+    return this.db.transaction((em) => this.storeIn(em, accountId, name, path));
+  }
+
+  /** The same copy inside the caller's transaction: the file exists only if that transaction commits. */
+  async storeIn(em: EntityManager, accountId: string, name: string, path: string): Promise<StoredFileInfo> {
+    const [{ id }]: { id: string }[] = await em.query(
+      `INSERT INTO stored_file (account_id, name, size, sha256) VALUES ($1, $2, 0, '') RETURNING id`,
+      [accountId, name],
+    );
+    const hash = createHash('sha256');
+    let size = 0;
+    let seq = 0;
+    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+      const data = chunk as Buffer;
+      hash.update(data);
+      size += data.length;
+      await em.query('INSERT INTO stored_file_chunk (file_id, seq, data) VALUES ($1, $2, $3)', [id, seq++, data]);
+    }
+    const sha256 = hash.digest('hex');
+    await em.query('UPDATE stored_file SET size = $2, sha256 = $3 WHERE id = $1', [id, size, sha256]);
+    return { id, name, size, sha256 };
   }
 
   /** The file's bytes, chunk by chunk; the account filter makes another tenant's file unreadable. */
@@ -78,7 +81,8 @@ export class StoredFilesRepository {
 
   /**
    * FILE_RETENTION_DAYS: deletes the uploads stored that many days ago, of every account, except those a pending or
-   * running operation or a live unconfirmed draft still reads. Answers how many.
+   * running operation or a live unconfirmed draft still reads. Export files have their own retention
+   * (EXPORT_RETENTION_DAYS, the exports module's sweep) and are left alone. Answers how many.
    */
   async deleteExpired(days: number): Promise<number> {
     const [, count]: [unknown[], number] = await this.db.query(
@@ -86,7 +90,8 @@ export class StoredFilesRepository {
          AND NOT EXISTS (SELECT 1 FROM import_operation o
                          WHERE o.file_id = f.id AND o.status IN ('pending', 'running'))
          AND NOT EXISTS (SELECT 1 FROM import_draft d
-                         WHERE d.file_id = f.id AND d.operation_id IS NULL AND d.expires_at > now())`,
+                         WHERE d.file_id = f.id AND d.operation_id IS NULL AND d.expires_at > now())
+         AND NOT EXISTS (SELECT 1 FROM export_operation e WHERE e.file_id = f.id)`,
       [days],
     );
     return count;
