@@ -97,6 +97,10 @@ const segment = async ({ asA }: Context) => ({
   ).id as number,
 });
 const segmentWrite = { name: 'Renommé', tree: { field: 'firstname', op: 'equals', value: 'Bob' } };
+const exportOperation = async ({ asA }: Context) => {
+  const id = made(await asA('post', '/contacts/export/add', { name: name('Export') }), 'an export').Id as number;
+  return { id, fileName: `export-${id}.zip` };
+};
 // An event no other route of this test causes, so the endpoint receives nothing.
 const webhook = async ({ asA }: Context) => ({
   id: made(
@@ -141,6 +145,12 @@ const RESOURCES: Record<string, Resource> = {
   'DELETE /segments/{id}': { make: segment },
   'GET /segments/{id}/count': { make: segment },
   'GET /segments/{id}/contacts': { make: segment },
+  'GET /contacts/export/{id}': { make: exportOperation },
+  'DELETE /contacts/export/{id}': { make: exportOperation },
+  'GET /contacts/export/file/{fileName}': { make: exportOperation },
+  'GET /exports/{id}': { make: exportOperation },
+  'DELETE /exports/{id}': { make: exportOperation },
+  'GET /exports/{id}/file': { make: exportOperation },
   'GET /webhooks/{id}': { make: webhook },
   'PATCH /webhooks/{id}': { make: webhook, body: { description: 'Renommé' } },
   'DELETE /webhooks/{id}': { make: webhook },

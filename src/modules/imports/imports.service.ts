@@ -13,7 +13,6 @@ import { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 import type { AccountContext } from '../../common/auth.decorators';
 import { EntityManager } from 'typeorm';
-import { formatUtc } from '../../common/dates';
 import { HousekeepingTask } from '../../common/housekeeping-task';
 import type { CarnetConfig } from '../../config/configuration';
 import { CARNET_CONFIG } from '../../database/database.module';
