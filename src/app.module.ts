@@ -12,6 +12,7 @@ import { ContactsModule } from './modules/contacts/contacts.module';
 import { DeliverabilityStatusModule } from './modules/deliverability-status/deliverability-status.module';
 import { FieldsModule } from './modules/fields/fields.module';
 import { ImportsModule } from './modules/imports/imports.module';
+import { SchedulerModule } from './modules/scheduler/scheduler.module';
 import { QueueModule } from './queue/queue.module';
 
 function requestId(request: IncomingMessage, response: ServerResponse): string {
@@ -45,6 +46,7 @@ export class AppModule {
         ContactsModule,
         ImportsModule,
         DeliverabilityStatusModule,
+        SchedulerModule,
       ],
       controllers: [HealthController],
     };

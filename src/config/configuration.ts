@@ -16,6 +16,8 @@ export interface CarnetConfig {
   draftTtlHours: number;
   /** Days a deliverability event id is remembered: a batch replayed within them changes nothing. */
   eventIdRetentionDays: number;
+  /** Seconds a remote file must keep its size and time before a scheduled import takes it. */
+  sftpStableSeconds: number;
   logLevel: string;
 }
 
@@ -68,6 +70,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CarnetConfig {
     rowThreadMinBytes: integer(env, 'IMPORT_ROW_THREAD_MIN_MB', 4, 0, 100_000) * 1024 * 1024,
     draftTtlHours: integer(env, 'DRAFT_TTL_HOURS', 24, 1, 720),
     eventIdRetentionDays: integer(env, 'EVENT_ID_RETENTION_DAYS', 30, 1, 3650),
+    sftpStableSeconds: integer(env, 'SFTP_STABLE_SECONDS', 30, 0, 3600),
     logLevel,
   };
 }

@@ -38,5 +38,6 @@ import { StoredFilesRepository } from './stored-files.repository';
     ImportDraftsRepository,
     ImportDraftsService,
   ],
+  exports: [ImportsService],
 })
 export class ImportsModule {}
