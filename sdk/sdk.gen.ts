@@ -25,6 +25,12 @@ import type {
   CreateImportResponses,
   CreatePurgeData,
   CreatePurgeResponses,
+  CreateSavedMappingData,
+  CreateSavedMappingResponses,
+  CreateScheduleData,
+  CreateScheduleResponses,
+  CreateSftpConnectionData,
+  CreateSftpConnectionResponses,
   DeleteContactByIdData,
   DeleteContactByIdResponses,
   DeleteContactData,
@@ -41,6 +47,12 @@ import type {
   DeleteImportResponses,
   DeletePurgeData,
   DeletePurgeResponses,
+  DeleteSavedMappingData,
+  DeleteSavedMappingResponses,
+  DeleteScheduleData,
+  DeleteScheduleResponses,
+  DeleteSftpConnectionData,
+  DeleteSftpConnectionResponses,
   DownloadImportFileData,
   DownloadImportFileResponses,
   DownloadPurgeFileData,
@@ -73,6 +85,14 @@ import type {
   GetPersonalDataResponses,
   GetPurgeData,
   GetPurgeResponses,
+  GetSavedMappingData,
+  GetSavedMappingResponses,
+  GetScheduleData,
+  GetScheduleResponses,
+  GetScheduleRunData,
+  GetScheduleRunResponses,
+  GetSftpConnectionData,
+  GetSftpConnectionResponses,
   ListContactsData,
   ListContactsResponses,
   ListGroupsData,
@@ -81,18 +101,34 @@ import type {
   ListImportsResponses,
   ListPurgesData,
   ListPurgesResponses,
+  ListSavedMappingsData,
+  ListSavedMappingsResponses,
+  ListScheduleRunsData,
+  ListScheduleRunsResponses,
+  ListSchedulesData,
+  ListSchedulesResponses,
+  ListSftpConnectionsData,
+  ListSftpConnectionsResponses,
+  ProbeSftpHostData,
+  ProbeSftpHostResponses,
   RecordDeliverabilityEventsData,
   RecordDeliverabilityEventsResponses,
   RemoveGroupContactsData,
   RemoveGroupContactsResponses,
   RenameGroupData,
   RenameGroupResponses,
+  RenameSavedMappingData,
+  RenameSavedMappingResponses,
   RotateAccountKeyData,
   RotateAccountKeyResponses,
+  RunScheduleNowData,
+  RunScheduleNowResponses,
   SearchContactHistoryData,
   SearchContactHistoryResponses,
   SetImportDraftMatchingsData,
   SetImportDraftMatchingsResponses,
+  TestSftpConnectionData,
+  TestSftpConnectionResponses,
   UpdateAccountSettingsData,
   UpdateAccountSettingsResponses,
   UpdateContactData,
@@ -103,6 +139,10 @@ import type {
   UpdateContactResponses,
   UpdateContactsData,
   UpdateContactsResponses,
+  UpdateScheduleData,
+  UpdateScheduleResponses,
+  UpdateSftpConnectionData,
+  UpdateSftpConnectionResponses,
   UploadImportDraftData,
   UploadImportDraftResponses,
   UpsertContactData,
@@ -964,6 +1004,300 @@ export const validateImportDraft = <ThrowOnError extends boolean = false>(
       { scheme: 'basic', type: 'http' },
     ],
     url: '/api/rest/v4/imports/drafts/{id}/validation',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+export const listSavedMappings = <ThrowOnError extends boolean = false>(
+  options?: Options<ListSavedMappingsData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<ListSavedMappingsResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/saved-mappings',
+    ...options,
+  });
+
+/**
+ * Saves a finished import's options, matchings, constants, group, duplicate option and consent record.
+ */
+export const createSavedMapping = <ThrowOnError extends boolean = false>(
+  options: Options<CreateSavedMappingData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<CreateSavedMappingResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/saved-mappings',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * 409 while a schedule uses it.
+ */
+export const deleteSavedMapping = <ThrowOnError extends boolean = false>(
+  options: Options<DeleteSavedMappingData, ThrowOnError>,
+) =>
+  (options.client ?? client).delete<DeleteSavedMappingResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/saved-mappings/{id}',
+    ...options,
+  });
+
+export const getSavedMapping = <ThrowOnError extends boolean = false>(
+  options: Options<GetSavedMappingData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<GetSavedMappingResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/saved-mappings/{id}',
+    ...options,
+  });
+
+export const renameSavedMapping = <ThrowOnError extends boolean = false>(
+  options: Options<RenameSavedMappingData, ThrowOnError>,
+) =>
+  (options.client ?? client).patch<RenameSavedMappingResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/saved-mappings/{id}',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+export const listSchedules = <ThrowOnError extends boolean = false>(
+  options?: Options<ListSchedulesData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<ListSchedulesResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/schedules',
+    ...options,
+  });
+
+/**
+ * A bad cron expression or timezone is a 400 saying why.
+ */
+export const createSchedule = <ThrowOnError extends boolean = false>(
+  options: Options<CreateScheduleData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<CreateScheduleResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/schedules',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+export const deleteSchedule = <ThrowOnError extends boolean = false>(
+  options: Options<DeleteScheduleData, ThrowOnError>,
+) =>
+  (options.client ?? client).delete<DeleteScheduleResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/schedules/{id}',
+    ...options,
+  });
+
+export const getSchedule = <ThrowOnError extends boolean = false>(options: Options<GetScheduleData, ThrowOnError>) =>
+  (options.client ?? client).get<GetScheduleResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/schedules/{id}',
+    ...options,
+  });
+
+export const updateSchedule = <ThrowOnError extends boolean = false>(
+  options: Options<UpdateScheduleData, ThrowOnError>,
+) =>
+  (options.client ?? client).patch<UpdateScheduleResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/schedules/{id}',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Queues a run now, whatever the cron says; answers the queued run (poll it in the run history).
+ */
+export const runScheduleNow = <ThrowOnError extends boolean = false>(
+  options: Options<RunScheduleNowData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<RunScheduleNowResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/schedules/{id}/run',
+    ...options,
+  });
+
+/**
+ * The schedule's runs, newest first (the latest 100).
+ */
+export const listScheduleRuns = <ThrowOnError extends boolean = false>(
+  options: Options<ListScheduleRunsData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<ListScheduleRunsResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/schedules/{id}/runs',
+    ...options,
+  });
+
+export const getScheduleRun = <ThrowOnError extends boolean = false>(
+  options: Options<GetScheduleRunData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<GetScheduleRunResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/schedules/{id}/runs/{runId}',
+    ...options,
+  });
+
+export const listSftpConnections = <ThrowOnError extends boolean = false>(
+  options?: Options<ListSftpConnectionsData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<ListSftpConnectionsResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/sftp/connections',
+    ...options,
+  });
+
+export const createSftpConnection = <ThrowOnError extends boolean = false>(
+  options: Options<CreateSftpConnectionData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<CreateSftpConnectionResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/sftp/connections',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * 409 while a schedule uses it.
+ */
+export const deleteSftpConnection = <ThrowOnError extends boolean = false>(
+  options: Options<DeleteSftpConnectionData, ThrowOnError>,
+) =>
+  (options.client ?? client).delete<DeleteSftpConnectionResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/sftp/connections/{id}',
+    ...options,
+  });
+
+export const getSftpConnection = <ThrowOnError extends boolean = false>(
+  options: Options<GetSftpConnectionData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<GetSftpConnectionResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/sftp/connections/{id}',
+    ...options,
+  });
+
+export const updateSftpConnection = <ThrowOnError extends boolean = false>(
+  options: Options<UpdateSftpConnectionData, ThrowOnError>,
+) =>
+  (options.client ?? client).patch<UpdateSftpConnectionResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/sftp/connections/{id}',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Connects (refusing a server whose key is not the pinned one) and lists the directory.
+ */
+export const testSftpConnection = <ThrowOnError extends boolean = false>(
+  options: Options<TestSftpConnectionData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<TestSftpConnectionResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/sftp/connections/{id}/test',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Asks a server for its host key, without logging in: confirm the fingerprint, then pin the key.
+ */
+export const probeSftpHost = <ThrowOnError extends boolean = false>(
+  options: Options<ProbeSftpHostData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<ProbeSftpHostResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/sftp/probe',
     ...options,
     headers: {
       'Content-Type': 'application/json',

@@ -1,6 +1,8 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CarnetConfig } from './config/configuration';
@@ -24,19 +26,21 @@ function requestId(request: IncomingMessage, response: ServerResponse): string {
 
 @Module({})
 export class AppModule {
-  static forRoot(database: Database, config: CarnetConfig): DynamicModule {
+  /** `logDestination`: where log lines go (default standard output); tests read them. */
+  static forRoot(database: Database, config: CarnetConfig, logDestination?: DestinationStream): DynamicModule {
+    const httpLogging: Options = {
+      level: config.logLevel,
+      genReqId: requestId,
+      redact: ['req.headers.authorization'],
+      customSuccessMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
+    };
     return {
       module: AppModule,
       imports: [
         LoggerModule.forRoot({
           // Express 5 route syntax: nestjs-pino 4's default ('*') predates it.
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-          pinoHttp: {
-            level: config.logLevel,
-            genReqId: requestId,
-            redact: ['req.headers.authorization'],
-            customSuccessMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
-          },
+          pinoHttp: logDestination ? [httpLogging, logDestination] : httpLogging,
         }),
         ScheduleModule.forRoot(),
         DatabaseModule.forRoot(database, config),

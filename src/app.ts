@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
 import { jsonBody } from './common/json-body';
@@ -12,8 +13,12 @@ import { Database } from './database/database';
 export const API_PREFIX = 'api/rest/v4';
 
 /** Builds the configured Nest application (not yet listening): used by main, tests and the OpenAPI writer. */
-export async function createApp(database: Database, config: CarnetConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(database, config), {
+export async function createApp(
+  database: Database,
+  config: CarnetConfig,
+  logDestination?: DestinationStream,
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(database, config, logDestination), {
     bufferLogs: true,
     bodyParser: false,
   });

@@ -2,6 +2,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { createApp } from '../src/app';
 import { readConfig } from '../src/config/configuration';
@@ -35,7 +36,10 @@ export interface TestApp {
  * Boots the app on a random port: against DATABASE_URL when set (CI), else against an embedded
  * PGlite of its own in a temporary folder, so test files run in parallel.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  logDestination?: DestinationStream,
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'carnet-test-'));
   const config = readConfig({
     DATABASE_URL: process.env.DATABASE_URL,
@@ -43,10 +47,12 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ADMIN_TOKEN,
     SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Every test app of a shared database may run any file's scheduled runs: all wait the same short time.
+    SFTP_STABLE_SECONDS: '1',
     ...env,
   });
   const database = await openDatabase(config);
-  const app = await createApp(database, config);
+  const app = await createApp(database, config, logDestination);
   await app.listen(0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const http = request(baseUrl);

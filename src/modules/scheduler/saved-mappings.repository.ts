@@ -34,7 +34,7 @@ export class SavedMappingsRepository {
   /** `taken` when the new name is used by another mapping. */
   async rename(accountId: string, id: number, name: string): Promise<MappingRow | null | 'taken'> {
     try {
-      const rows: unknown[] = await this.db.query(
+      const [rows]: [unknown[], number] = await this.db.query(
         'UPDATE saved_mapping SET name = $3 WHERE account_id = $1 AND id = $2 RETURNING id',
         [accountId, id, name],
       );

@@ -60,7 +60,7 @@ export class SchedulesRepository {
   async update(accountId: string, id: number, changes: Partial<NewSchedule>): Promise<ScheduleRow | null> {
     const keys = (Object.keys(changes) as (keyof NewSchedule)[]).filter((k) => changes[k] !== undefined);
     const sets = keys.map((k, i) => `${COLUMNS[k]} = $${i + 3}`);
-    const rows: unknown[] = await this.db.query(
+    const [rows]: [unknown[], number] = await this.db.query(
       `UPDATE schedule SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE account_id = $1 AND id = $2
        RETURNING id`,
       [accountId, id, ...keys.map((k) => jsonColumn(k, changes[k]))],
@@ -81,10 +81,10 @@ export class SchedulesRepository {
   }
 
   async delete(accountId: string, id: number): Promise<boolean> {
-    const rows: unknown[] = await this.db.query('DELETE FROM schedule WHERE account_id = $1 AND id = $2 RETURNING id', [
-      accountId,
-      id,
-    ]);
+    const [rows]: [unknown[], number] = await this.db.query(
+      'DELETE FROM schedule WHERE account_id = $1 AND id = $2 RETURNING id',
+      [accountId, id],
+    );
     return rows.length > 0;
   }
 
@@ -106,7 +106,7 @@ export class SchedulesRepository {
     next: Date | null,
   ): Promise<number | null> {
     return this.db.transaction(async (em) => {
-      const moved: unknown[] = await em.query(
+      const [moved]: [unknown[], number] = await em.query(
         'UPDATE schedule SET next_run_at = $3 WHERE id = $1 AND next_run_at = $2 AND enabled RETURNING id',
         [schedule.id, schedule.nextRunAt, next],
       );
@@ -153,7 +153,7 @@ export class SchedulesRepository {
 
   /** Lets one worker start a queued run; null when another did (or the run is gone). */
   async startRun(runId: number): Promise<RunRow | null> {
-    const rows: { id: number; accountId: string }[] = await this.db.query(
+    const [rows]: [{ id: number; accountId: string }[], number] = await this.db.query(
       `UPDATE schedule_run SET status = 'running', started_at = now(), heartbeat_at = now()
        WHERE id = $1 AND status = 'queued' RETURNING id::int AS id, account_id AS "accountId"`,
       [runId],
@@ -185,7 +185,7 @@ export class SchedulesRepository {
     status: Exclude<RunStatus, 'queued' | 'running'>,
     failure: string | null,
   ): Promise<RunRow> {
-    const rows: { accountId: string }[] = await em.query(
+    const [rows]: [{ accountId: string }[], number] = await em.query(
       `UPDATE schedule_run SET status = $2, failure = $3, finished_at = now() WHERE id = $1
        RETURNING account_id AS "accountId"`,
       [runId, status, failure],
@@ -195,7 +195,7 @@ export class SchedulesRepository {
 
   /** Running runs whose instance stopped beating: they end as failed, their claims become free again. */
   async failStaleRuns(): Promise<number> {
-    const rows: unknown[] = await this.db.query(
+    const [rows]: [unknown[], number] = await this.db.query(
       `UPDATE schedule_run SET status = 'failed', finished_at = now(),
          failure = 'The instance running it stopped before the end; files it had not finished are taken again by the next run'
        WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1) RETURNING id`,

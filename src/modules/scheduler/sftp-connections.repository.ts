@@ -68,7 +68,7 @@ export class SftpConnectionsRepository {
     ][];
     const sets = entries.map(([key], i) => `${columns[key]} = $${i + 3}`);
     try {
-      const rows: { id: number }[] = await this.db.query(
+      const [rows]: [{ id: number }[], number] = await this.db.query(
         `UPDATE sftp_connection SET ${[...sets, 'updated_at = now()'].join(', ')}
          WHERE account_id = $1 AND id = $2 RETURNING id::int AS id`,
         [accountId, id, ...entries.map(([, value]) => value)],
