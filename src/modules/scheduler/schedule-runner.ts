@@ -109,13 +109,14 @@ export class ScheduleRunner implements OnModuleInit, OnApplicationBootstrap, OnA
     const queued: number[] = [];
     for (const schedule of await this.schedules.due(now)) {
       const next = nextRunAfter(schedule.cron, schedule.timezone, now);
-      const runId = await this.schedules.takeTick(schedule, next);
-      if (runId === null) continue;
+      const taken = await this.schedules.takeTick(schedule, now, next);
+      if (taken === null) continue;
+      const { runId, tickAt } = taken;
       await this.queue.send(
         SCHEDULE_RUN_QUEUE,
         { runId },
         {
-          singletonKey: `schedule-${schedule.id}-${schedule.nextRunAt.toISOString()}`,
+          singletonKey: `schedule-${schedule.id}-${tickAt.toISOString()}`,
           singletonSeconds: 3600,
         },
       );

@@ -102,22 +102,27 @@ export class SchedulesRepository {
    * the queued run of this tick (once: the tick is unique per schedule). Null when another instance took it.
    */
   async takeTick(
-    schedule: { id: number; accountId: string; nextRunAt: Date },
+    schedule: { id: number; accountId: string },
+    now: Date,
     next: Date | null,
-  ): Promise<number | null> {
+  ): Promise<{ runId: number; tickAt: Date } | null> {
     return this.db.transaction(async (em) => {
-      const [moved]: [unknown[], number] = await em.query(
-        'UPDATE schedule SET next_run_at = $3 WHERE id = $1 AND next_run_at = $2 AND enabled RETURNING id',
-        [schedule.id, schedule.nextRunAt, next],
+      // The row lock makes a second instance wait, then see the moved tick and take nothing.
+      const [moved]: [{ tickAt: Date }[], number] = await em.query(
+        `UPDATE schedule s SET next_run_at = $3
+         FROM (SELECT id, next_run_at FROM schedule WHERE id = $1 FOR UPDATE) AS due
+         WHERE s.id = due.id AND s.enabled AND s.next_run_at <= $2 RETURNING due.next_run_at AS "tickAt"`,
+        [schedule.id, now, next],
       );
       if (moved.length === 0) return null;
+      const { tickAt } = moved[0];
       const rows: { id: number }[] = await em.query(
         `INSERT INTO schedule_run (account_id, schedule_id, trigger, tick_at) VALUES ($1, $2, 'cron', $3)
          ON CONFLICT (schedule_id, tick_at) DO NOTHING RETURNING id::int AS id`,
-        [schedule.accountId, schedule.id, schedule.nextRunAt],
+        [schedule.accountId, schedule.id, tickAt],
       );
       if (rows.length) await this.trimRuns(em, schedule.accountId, schedule.id);
-      return rows[0]?.id ?? null;
+      return rows.length ? { runId: rows[0].id, tickAt } : null;
     });
   }
 

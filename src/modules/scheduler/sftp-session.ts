@@ -204,7 +204,13 @@ export class SftpSession {
 
   async makeDirectory(path: string): Promise<void> {
     if (await this.exists(path)) return;
-    await this.call(`creating ${path}`, () => this.client.mkdir(path, true));
+    try {
+      await this.call(`creating ${path}`, () => this.client.mkdir(path, true));
+    } catch (error) {
+      // Another run (perhaps on another instance) created it meanwhile.
+      if (!this.lost && (await this.exists(path))) return;
+      throw error;
+    }
   }
 
   async rename(from: string, to: string): Promise<void> {
