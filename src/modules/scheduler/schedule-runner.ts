@@ -1,3 +1,4 @@
+import { Interval } from '@nestjs/schedule';
 import {
   Inject,
   Injectable,
@@ -13,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EntityManager } from 'typeorm';
 import type { AccountContext } from '../../common/auth.decorators';
 import { DomainError } from '../../common/errors';
-import { PeriodicTask } from '../../common/periodic-task';
+import { HousekeepingTask } from '../../common/housekeeping-task';
 import type { CarnetConfig } from '../../config/configuration';
 import { CARNET_CONFIG } from '../../database/database.module';
 import { JobQueue } from '../../queue/job-queue';
@@ -69,7 +70,7 @@ interface ImportRun {
 @Injectable()
 export class ScheduleRunner implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ScheduleRunner.name);
-  private readonly sweeper = new PeriodicTask('Sweeping schedule runs', 60_000, () => this.sweep());
+  private readonly sweeper = new HousekeepingTask('Sweeping schedule runs', () => this.sweep());
 
   constructor(
     private readonly queue: JobQueue,
@@ -93,12 +94,18 @@ export class ScheduleRunner implements OnModuleInit, OnApplicationBootstrap, OnA
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.sweeper.start({ inBackground: true });
+  /** At start (in the background) and every minute. */
+  onApplicationBootstrap(): void {
+    void this.sweeper.run();
+  }
+
+  @Interval(60_000)
+  sweepRunsEveryMinute(): Promise<void> {
+    return this.sweeper.run();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.sweeper.stop();
+    await this.sweeper.idle();
   }
 
   /**
