@@ -1117,13 +1117,25 @@ export type UpdateSftpConnectionDto = {
   authMethod?: 'password' | 'key';
   host?: string;
   /**
-   * A newly pinned server key (after the server's key was changed on purpose).
+   * The server key to pin, as the probe answered it (`<type> <base64>`).
    */
   hostKey?: string;
   name?: string;
+  /**
+   * The private key's passphrase, when it is encrypted. Stored encrypted, never shown again.
+   */
   passphrase?: string;
+  /**
+   * With `authMethod: password`. Stored encrypted, never shown again.
+   */
   password?: string;
+  /**
+   * Default 22.
+   */
   port?: number;
+  /**
+   * With `authMethod: key`: the private key (OpenSSH or PEM). Stored encrypted, never shown again.
+   */
   privateKey?: string;
   username?: string;
 };

@@ -7,6 +7,7 @@ import {
   deleteSavedMapping,
   deleteSftpConnection,
   getImport,
+  getScheduleRun,
   getSftpConnection,
   listImports,
   listScheduleRuns,
@@ -14,6 +15,10 @@ import {
   probeSftpHost,
   testSftpConnection,
 } from '../sdk';
+import type { CarnetConfig } from '../src/config/configuration';
+import { CARNET_CONFIG } from '../src/database/database.module';
+import { ScheduleRunner } from '../src/modules/scheduler/schedule-runner';
+import { SchedulesRepository } from '../src/modules/scheduler/schedules.repository';
 import { startTestApp, TestAccount, TestApp } from './harness';
 import { csv, importSchedule, passwordConnection, runFinished, runNow, savedMapping } from './scheduler-helpers';
 import { describeWithSftpServer, KEY_USER, PASSWORD_USER, SftpTestServer, startSftpServer } from './sftp-server';
@@ -315,16 +320,27 @@ describeWithSftpServer('scheduled SFTP imports against OpenSSH', () => {
     writeFileSync(join(dir, 'contacts_lost.csv'), csv('lost@example.com;Lost;Connection'));
     const schedule = await importSchedule(t, account, { connectionId, mappingId, remoteDirectory: dir });
     const before = (await listImports({ client: client() })).data!.length;
-    const res = await (await import('../sdk')).runScheduleNow({ client: client(), path: { id: schedule.id } });
-    // Wait for the first look (the file is seen), then take the server away during the stability wait.
-    for (let i = 0; i < 200; i++) {
-      const runs = await listScheduleRuns({ client: client(), path: { id: schedule.id } });
-      if (runs.data![0].filesSeen > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 25));
+    // Run here, not through the queue, with a stability wait long enough to take the server away during it.
+    const config = t.app.get<CarnetConfig>(CARNET_CONFIG);
+    config.sftpStableSeconds = 5;
+    const queued = await t.app.get(SchedulesRepository).insertManualRun(account.id, schedule.id);
+    const running = t.app.get(ScheduleRunner).run(queued.id);
+    let run;
+    try {
+      for (let i = 0; i < 400; i++) {
+        const seen = await getScheduleRun({ client: client(), path: { id: schedule.id, runId: queued.id } }).then(
+          (r) => r.data!,
+        );
+        if (seen.filesSeen > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      server.kill();
+      await running;
+      run = await runFinished(t, account, schedule.id, queued.id);
+    } finally {
+      config.sftpStableSeconds = 1;
+      await server.start();
     }
-    server.kill();
-    const run = await runFinished(t, account, schedule.id, res.data!.id);
-    await server.start();
     expect(run.status).toBe('failed');
     expect(run.failure).toMatch(/connection to the SFTP server 127.0.0.1 was lost mid-run/);
     expect(run.importIds).toEqual([]);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { violated } from './pg-error';
 import type { SavedMapping } from './saved-mapping.entity';
 
 export type MappingRow = Omit<SavedMapping, 'account'>;
@@ -40,17 +41,9 @@ export class SavedMappingsRepository {
       );
       return rows.length ? this.find(accountId, id) : null;
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') return 'taken';
+      if (violated(error, 'unique')) return 'taken';
       throw error;
     }
-  }
-
-  async schedulesUsing(accountId: string, id: number): Promise<number[]> {
-    const rows: { id: number }[] = await this.db.query(
-      'SELECT id::int AS id FROM schedule WHERE account_id = $1 AND mapping_id = $2 ORDER BY id',
-      [accountId, id],
-    );
-    return rows.map((row) => row.id);
   }
 
   /** False when a schedule started using it meanwhile. */
@@ -59,7 +52,7 @@ export class SavedMappingsRepository {
       await this.db.query('DELETE FROM saved_mapping WHERE account_id = $1 AND id = $2', [accountId, id]);
       return true;
     } catch (error) {
-      if ((error as { code?: string }).code === '23503') return false;
+      if (violated(error, 'foreign-key')) return false;
       throw error;
     }
   }

@@ -6,6 +6,7 @@ import { ImportsService } from '../imports/imports.service';
 import { CreateSavedMappingDto, RenameSavedMappingDto, SavedMappingDto } from './dto/saved-mapping.dto';
 import { SavedMappingsRepository, type MappingRow } from './saved-mappings.repository';
 import { schedulerErrors } from './scheduler-errors';
+import { SchedulesRepository } from './schedules.repository';
 
 function toDto(row: MappingRow): SavedMappingDto {
   const s = row.settings;
@@ -33,6 +34,7 @@ function toDto(row: MappingRow): SavedMappingDto {
 export class SavedMappingsService {
   constructor(
     private readonly mappings: SavedMappingsRepository,
+    private readonly schedules: SchedulesRepository,
     private readonly imports: ImportsService,
   ) {}
 
@@ -69,12 +71,8 @@ export class SavedMappingsService {
 
   async delete(account: AccountContext, id: number): Promise<void> {
     await this.mustFind(account.id, id);
-    const schedules = await this.mappings.schedulesUsing(account.id, id);
-    if (schedules.length > 0 || !(await this.mappings.delete(account.id, id))) {
-      throw schedulerErrors.mappingInUse(
-        id,
-        schedules.length ? schedules : await this.mappings.schedulesUsing(account.id, id),
-      );
+    if (!(await this.mappings.delete(account.id, id))) {
+      throw schedulerErrors.mappingInUse(id, await this.schedules.using(account.id, 'mapping', id));
     }
   }
 

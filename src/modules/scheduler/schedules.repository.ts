@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { violated } from './pg-error';
 import type { RemoteEntry } from './remote-files';
 import type { RunFile, RunStatus, Schedule, ScheduleRun } from './schedule.entity';
 
@@ -86,6 +87,16 @@ export class SchedulesRepository {
       [accountId, id],
     );
     return rows.length > 0;
+  }
+
+  /** The schedules using a connection or a saved mapping (which then cannot be deleted). */
+  async using(accountId: string, what: 'connection' | 'mapping', id: number): Promise<number[]> {
+    const column = what === 'connection' ? 'connection_id' : 'mapping_id';
+    const rows: { id: number }[] = await this.db.query(
+      `SELECT id::int AS id FROM schedule WHERE account_id = $1 AND ${column} = $2 ORDER BY id`,
+      [accountId, id],
+    );
+    return rows.map((row) => row.id);
   }
 
   /** Every account's enabled schedules whose tick has come (the tick job is the service's own, not a tenant's). */
@@ -261,7 +272,7 @@ export class SchedulesRepository {
       await this.db.query('UPDATE schedule_file SET content_hash = $2 WHERE id = $1', [claimId, contentHash]);
       return true;
     } catch (error) {
-      if ((error as { code?: string }).code !== '23505') throw error;
+      if (!violated(error, 'unique')) throw error;
       await this.db.query("UPDATE schedule_file SET status = 'duplicate', content_hash = $2 WHERE id = $1", [
         claimId,
         contentHash,

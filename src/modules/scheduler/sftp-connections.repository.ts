@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { violated } from './pg-error';
 import type { SftpConnection } from './sftp-connection.entity';
 
 export type ConnectionRow = Omit<SftpConnection, 'account'>;
@@ -75,18 +76,9 @@ export class SftpConnectionsRepository {
       );
       return rows.length ? this.find(accountId, id) : null;
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') return 'taken';
+      if (violated(error, 'unique')) return 'taken';
       throw error;
     }
-  }
-
-  /** The schedules using the connection (a delete is refused while there are some). */
-  async schedulesUsing(accountId: string, id: number): Promise<number[]> {
-    const rows: { id: number }[] = await this.db.query(
-      'SELECT id::int AS id FROM schedule WHERE account_id = $1 AND connection_id = $2 ORDER BY id',
-      [accountId, id],
-    );
-    return rows.map((row) => row.id);
   }
 
   /** False when a schedule started using it meanwhile (the foreign key refuses). */
@@ -95,7 +87,7 @@ export class SftpConnectionsRepository {
       await this.db.query('DELETE FROM sftp_connection WHERE account_id = $1 AND id = $2', [accountId, id]);
       return true;
     } catch (error) {
-      if ((error as { code?: string }).code === '23503') return false;
+      if (violated(error, 'foreign-key')) return false;
       throw error;
     }
   }

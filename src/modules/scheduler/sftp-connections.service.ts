@@ -14,6 +14,7 @@ import {
   UpdateSftpConnectionDto,
 } from './dto/sftp-connection.dto';
 import { schedulerErrors } from './scheduler-errors';
+import { SchedulesRepository } from './schedules.repository';
 import type { SftpAuthMethod } from './sftp-connection.entity';
 import { SftpConnectionsRepository, type ConnectionRow, type NewConnection } from './sftp-connections.repository';
 import { privateKeyProblem, probeHostKey, readHostKey, SftpSession, type SftpTarget } from './sftp-session';
@@ -56,6 +57,7 @@ function credentialsFor(method: SftpAuthMethod, given: Credentials): Credentials
 export class SftpConnectionsService {
   constructor(
     private readonly connections: SftpConnectionsRepository,
+    private readonly schedules: SchedulesRepository,
     @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
   ) {}
 
@@ -115,12 +117,8 @@ export class SftpConnectionsService {
 
   async delete(account: AccountContext, id: number): Promise<void> {
     await this.mustFind(account, id);
-    const schedules = await this.connections.schedulesUsing(account.id, id);
-    if (schedules.length > 0 || !(await this.connections.delete(account.id, id))) {
-      throw schedulerErrors.connectionInUse(
-        id,
-        schedules.length ? schedules : await this.connections.schedulesUsing(account.id, id),
-      );
+    if (!(await this.connections.delete(account.id, id))) {
+      throw schedulerErrors.connectionInUse(id, await this.schedules.using(account.id, 'connection', id));
     }
   }
 

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PartialType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import type { SftpAuthMethod } from '../sftp-connection.entity';
 
@@ -79,58 +79,8 @@ export class CreateSftpConnectionDto {
   hostKey: string;
 }
 
-/** Changes; credentials are replaced only when given (with `authMethod`). */
-export class UpdateSftpConnectionDto {
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  name?: string;
-
-  @IsOptional()
-  @IsString()
-  @Matches(HOST, { message: 'host must be a host name or an IP address' })
-  @MaxLength(255)
-  host?: string;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(65535)
-  port?: number;
-
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  username?: string;
-
-  @ApiProperty({ enum: ['password', 'key'], required: false })
-  @IsOptional()
-  @IsIn(['password', 'key'])
-  authMethod?: SftpAuthMethod;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  password?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(20000)
-  privateKey?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  passphrase?: string;
-
-  /** A newly pinned server key (after the server's key was changed on purpose). */
-  @IsOptional()
-  @IsString()
-  @MaxLength(20000)
-  hostKey?: string;
-}
+/** Changes; credentials are replaced only when given; `hostKey` re-pins the server key (after a key change on purpose). */
+export class UpdateSftpConnectionDto extends PartialType(CreateSftpConnectionDto) {}
 
 /** A connection as shown: never its password, key or passphrase. */
 export class SftpConnectionDto {
