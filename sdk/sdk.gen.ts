@@ -48,9 +48,18 @@ import type {
   CreatePurgeData,
   CreatePurgeErrors,
   CreatePurgeResponses,
+  CreateSavedMappingData,
+  CreateSavedMappingErrors,
+  CreateSavedMappingResponses,
+  CreateScheduleData,
+  CreateScheduleErrors,
+  CreateScheduleResponses,
   CreateSegmentData,
   CreateSegmentErrors,
   CreateSegmentResponses,
+  CreateSftpConnectionData,
+  CreateSftpConnectionErrors,
+  CreateSftpConnectionResponses,
   CreateWebhookEndpointData,
   CreateWebhookEndpointErrors,
   CreateWebhookEndpointResponses,
@@ -84,9 +93,18 @@ import type {
   DeletePurgeData,
   DeletePurgeErrors,
   DeletePurgeResponses,
+  DeleteSavedMappingData,
+  DeleteSavedMappingErrors,
+  DeleteSavedMappingResponses,
+  DeleteScheduleData,
+  DeleteScheduleErrors,
+  DeleteScheduleResponses,
   DeleteSegmentData,
   DeleteSegmentErrors,
   DeleteSegmentResponses,
+  DeleteSftpConnectionData,
+  DeleteSftpConnectionErrors,
+  DeleteSftpConnectionResponses,
   DeleteV4SegmentData,
   DeleteV4SegmentErrors,
   DeleteV4SegmentResponses,
@@ -159,12 +177,24 @@ import type {
   GetPurgeData,
   GetPurgeErrors,
   GetPurgeResponses,
+  GetSavedMappingData,
+  GetSavedMappingErrors,
+  GetSavedMappingResponses,
+  GetScheduleData,
+  GetScheduleErrors,
+  GetScheduleResponses,
+  GetScheduleRunData,
+  GetScheduleRunErrors,
+  GetScheduleRunResponses,
   GetSegmentData,
   GetSegmentErrors,
   GetSegmentFieldsData,
   GetSegmentFieldsErrors,
   GetSegmentFieldsResponses,
   GetSegmentResponses,
+  GetSftpConnectionData,
+  GetSftpConnectionErrors,
+  GetSftpConnectionResponses,
   GetV4SegmentData,
   GetV4SegmentErrors,
   GetV4SegmentResponses,
@@ -189,12 +219,24 @@ import type {
   ListPurgesData,
   ListPurgesErrors,
   ListPurgesResponses,
+  ListSavedMappingsData,
+  ListSavedMappingsErrors,
+  ListSavedMappingsResponses,
+  ListScheduleRunsData,
+  ListScheduleRunsErrors,
+  ListScheduleRunsResponses,
+  ListSchedulesData,
+  ListSchedulesErrors,
+  ListSchedulesResponses,
   ListSegmentContactsData,
   ListSegmentContactsErrors,
   ListSegmentContactsResponses,
   ListSegmentsData,
   ListSegmentsErrors,
   ListSegmentsResponses,
+  ListSftpConnectionsData,
+  ListSftpConnectionsErrors,
+  ListSftpConnectionsResponses,
   ListWebhookAttemptsData,
   ListWebhookAttemptsErrors,
   ListWebhookAttemptsResponses,
@@ -204,6 +246,9 @@ import type {
   PostSegmentData,
   PostSegmentErrors,
   PostSegmentResponses,
+  ProbeSftpHostData,
+  ProbeSftpHostErrors,
+  ProbeSftpHostResponses,
   PutSegmentData,
   PutSegmentErrors,
   PutSegmentResponses,
@@ -216,12 +261,18 @@ import type {
   RenameGroupData,
   RenameGroupErrors,
   RenameGroupResponses,
+  RenameSavedMappingData,
+  RenameSavedMappingErrors,
+  RenameSavedMappingResponses,
   RotateAccountKeyData,
   RotateAccountKeyErrors,
   RotateAccountKeyResponses,
   RotateWebhookSecretData,
   RotateWebhookSecretErrors,
   RotateWebhookSecretResponses,
+  RunScheduleNowData,
+  RunScheduleNowErrors,
+  RunScheduleNowResponses,
   SearchContactHistoryData,
   SearchContactHistoryErrors,
   SearchContactHistoryResponses,
@@ -231,6 +282,9 @@ import type {
   SetImportDraftMatchingsData,
   SetImportDraftMatchingsErrors,
   SetImportDraftMatchingsResponses,
+  TestSftpConnectionData,
+  TestSftpConnectionErrors,
+  TestSftpConnectionResponses,
   TestWebhookEndpointData,
   TestWebhookEndpointErrors,
   TestWebhookEndpointResponses,
@@ -249,12 +303,18 @@ import type {
   UpdateContactsData,
   UpdateContactsErrors,
   UpdateContactsResponses,
+  UpdateScheduleData,
+  UpdateScheduleErrors,
+  UpdateScheduleResponses,
   UpdateSegmentCacheData,
   UpdateSegmentCacheErrors,
   UpdateSegmentCacheResponses,
   UpdateSegmentData,
   UpdateSegmentErrors,
   UpdateSegmentResponses,
+  UpdateSftpConnectionData,
+  UpdateSftpConnectionErrors,
+  UpdateSftpConnectionResponses,
   UpdateWebhookEndpointData,
   UpdateWebhookEndpointErrors,
   UpdateWebhookEndpointResponses,
@@ -1330,6 +1390,191 @@ export const validateImportDraft = <ThrowOnError extends boolean = false>(
     },
   });
 
+export const listSavedMappings = <ThrowOnError extends boolean = false>(
+  options?: Options<ListSavedMappingsData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<ListSavedMappingsResponses, ListSavedMappingsErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/saved-mappings',
+    ...options,
+  });
+
+/**
+ * Saves a finished import's options, matchings, constants, group, duplicate option and consent record.
+ */
+export const createSavedMapping = <ThrowOnError extends boolean = false>(
+  options: Options<CreateSavedMappingData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<CreateSavedMappingResponses, CreateSavedMappingErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/saved-mappings',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * 409 while a schedule uses it.
+ */
+export const deleteSavedMapping = <ThrowOnError extends boolean = false>(
+  options: Options<DeleteSavedMappingData, ThrowOnError>,
+) =>
+  (options.client ?? client).delete<DeleteSavedMappingResponses, DeleteSavedMappingErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/saved-mappings/{id}',
+    ...options,
+  });
+
+export const getSavedMapping = <ThrowOnError extends boolean = false>(
+  options: Options<GetSavedMappingData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<GetSavedMappingResponses, GetSavedMappingErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/saved-mappings/{id}',
+    ...options,
+  });
+
+export const renameSavedMapping = <ThrowOnError extends boolean = false>(
+  options: Options<RenameSavedMappingData, ThrowOnError>,
+) =>
+  (options.client ?? client).patch<RenameSavedMappingResponses, RenameSavedMappingErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/saved-mappings/{id}',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+export const listSchedules = <ThrowOnError extends boolean = false>(
+  options?: Options<ListSchedulesData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<ListSchedulesResponses, ListSchedulesErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/schedules',
+    ...options,
+  });
+
+/**
+ * A bad cron expression or timezone is a 400 saying why.
+ */
+export const createSchedule = <ThrowOnError extends boolean = false>(
+  options: Options<CreateScheduleData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<CreateScheduleResponses, CreateScheduleErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/schedules',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+export const deleteSchedule = <ThrowOnError extends boolean = false>(
+  options: Options<DeleteScheduleData, ThrowOnError>,
+) =>
+  (options.client ?? client).delete<DeleteScheduleResponses, DeleteScheduleErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/schedules/{id}',
+    ...options,
+  });
+
+export const getSchedule = <ThrowOnError extends boolean = false>(options: Options<GetScheduleData, ThrowOnError>) =>
+  (options.client ?? client).get<GetScheduleResponses, GetScheduleErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/schedules/{id}',
+    ...options,
+  });
+
+export const updateSchedule = <ThrowOnError extends boolean = false>(
+  options: Options<UpdateScheduleData, ThrowOnError>,
+) =>
+  (options.client ?? client).patch<UpdateScheduleResponses, UpdateScheduleErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/schedules/{id}',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Queues a run now, whatever the cron says; answers the queued run (poll it in the run history).
+ */
+export const runScheduleNow = <ThrowOnError extends boolean = false>(
+  options: Options<RunScheduleNowData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<RunScheduleNowResponses, RunScheduleNowErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/schedules/{id}/run',
+    ...options,
+  });
+
+/**
+ * The schedule's runs, newest first (the latest 100).
+ */
+export const listScheduleRuns = <ThrowOnError extends boolean = false>(
+  options: Options<ListScheduleRunsData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<ListScheduleRunsResponses, ListScheduleRunsErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/schedules/{id}/runs',
+    ...options,
+  });
+
+export const getScheduleRun = <ThrowOnError extends boolean = false>(
+  options: Options<GetScheduleRunData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<GetScheduleRunResponses, GetScheduleRunErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/schedules/{id}/runs/{runId}',
+    ...options,
+  });
+
 export const getAllSegments = <ThrowOnError extends boolean = false>(
   options?: Options<GetAllSegmentsData, ThrowOnError>,
 ) =>
@@ -1524,6 +1769,115 @@ export const countSegment = <ThrowOnError extends boolean = false>(options: Opti
     ],
     url: '/api/rest/v4/segments/{id}/count',
     ...options,
+  });
+
+export const listSftpConnections = <ThrowOnError extends boolean = false>(
+  options?: Options<ListSftpConnectionsData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<ListSftpConnectionsResponses, ListSftpConnectionsErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/sftp/connections',
+    ...options,
+  });
+
+export const createSftpConnection = <ThrowOnError extends boolean = false>(
+  options: Options<CreateSftpConnectionData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<CreateSftpConnectionResponses, CreateSftpConnectionErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/sftp/connections',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * 409 while a schedule uses it.
+ */
+export const deleteSftpConnection = <ThrowOnError extends boolean = false>(
+  options: Options<DeleteSftpConnectionData, ThrowOnError>,
+) =>
+  (options.client ?? client).delete<DeleteSftpConnectionResponses, DeleteSftpConnectionErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/sftp/connections/{id}',
+    ...options,
+  });
+
+export const getSftpConnection = <ThrowOnError extends boolean = false>(
+  options: Options<GetSftpConnectionData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<GetSftpConnectionResponses, GetSftpConnectionErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/sftp/connections/{id}',
+    ...options,
+  });
+
+export const updateSftpConnection = <ThrowOnError extends boolean = false>(
+  options: Options<UpdateSftpConnectionData, ThrowOnError>,
+) =>
+  (options.client ?? client).patch<UpdateSftpConnectionResponses, UpdateSftpConnectionErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/sftp/connections/{id}',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Connects (refusing a server whose key is not the pinned one) and lists the directory.
+ */
+export const testSftpConnection = <ThrowOnError extends boolean = false>(
+  options: Options<TestSftpConnectionData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<TestSftpConnectionResponses, TestSftpConnectionErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/sftp/connections/{id}/test',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Asks a server for its host key, without logging in: confirm the fingerprint, then pin the key.
+ */
+export const probeSftpHost = <ThrowOnError extends boolean = false>(
+  options: Options<ProbeSftpHostData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<ProbeSftpHostResponses, ProbeSftpHostErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/sftp/probe',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
   });
 
 export const listWebhookEndpoints = <ThrowOnError extends boolean = false>(

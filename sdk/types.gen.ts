@@ -448,6 +448,89 @@ export type CreateFieldValueDto = {
   text: string;
 };
 
+export type CreateSavedMappingDto = {
+  /**
+   * A finished import (status done) whose structure serves as the model.
+   */
+  importId: number;
+  name: string;
+};
+
+export type CreateScheduleDto = {
+  /**
+   * Import: after a file is imported, `move` it to `processed/` (default), `rename` it `<name>.imported`, or `delete` it.
+   */
+  afterImport?: 'move' | 'rename' | 'delete';
+  /**
+   * Import: `stable` (size unchanged across SFTP_STABLE_SECONDS, the default) or `marker` (`<name>.done` exists).
+   */
+  completion?: 'stable' | 'marker';
+  connectionId: number;
+  /**
+   * Five fields: minute hour day-of-month month day-of-week, e.g. `0 6 * * 1-5`.
+   */
+  cron: string;
+  /**
+   * Default true.
+   */
+  enabled?: boolean;
+  /**
+   * Export: the export definition to replay (a finished export's source, fields and format).
+   */
+  exportDefinition?: {
+    [key: string]: unknown;
+  };
+  /**
+   * Export: the file name with date placeholders `{yyyy} {mm} {dd} {hh} {mi} {ss}`.
+   */
+  fileNameTemplate?: string;
+  /**
+   * Import: a file name or glob (`contacts_*.csv`).
+   */
+  filePattern?: string;
+  kind: 'import' | 'export';
+  /**
+   * Import: the saved mapping each file is imported with.
+   */
+  mappingId?: number;
+  name: string;
+  /**
+   * The remote directory to read from (import) or write to (export).
+   */
+  remoteDirectory: string;
+  /**
+   * IANA timezone the cron expression is read in; default the account's.
+   */
+  timezone?: string;
+};
+
+export type CreateSftpConnectionDto = {
+  authMethod: 'password' | 'key';
+  host: string;
+  /**
+   * The server key to pin, as the probe answered it (`<type> <base64>`).
+   */
+  hostKey: string;
+  name: string;
+  /**
+   * The private key's passphrase, when it is encrypted. Stored encrypted, never shown again.
+   */
+  passphrase?: string;
+  /**
+   * With `authMethod: password`. Stored encrypted, never shown again.
+   */
+  password?: string;
+  /**
+   * Default 22.
+   */
+  port?: number;
+  /**
+   * With `authMethod: key`: the private key (OpenSSH or PEM). Stored encrypted, never shown again.
+   */
+  privateKey?: string;
+  username: string;
+};
+
 export type CreateWebhookEndpointDto = {
   description?: string;
   /**
@@ -1052,6 +1135,14 @@ export type ImportOperationDto = {
   Status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
 };
 
+export type ProbeSftpHostDto = {
+  /**
+   * Host name or IP address of the SFTP server.
+   */
+  host: string;
+  port?: number;
+};
+
 export type PurgeFormDto = {
   /**
    * `auto` (default), `UTF-8`, `Unicode`, `ISO-8859-1`, `ISO-8859-15`, `Windows-1252`, `UTF-32`, `UTF-7`.
@@ -1103,6 +1194,100 @@ export type PurgeOperationDto = {
   Name: string;
   StartDate: string;
   Status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+};
+
+export type RenameSavedMappingDto = {
+  name: string;
+};
+
+export type SavedConsentDto = {
+  confirmedAt: string;
+  confirmedBy: string;
+  fileHash: string;
+};
+
+export type SavedMappingDto = {
+  consent: SavedConsentDto | null;
+  constants: Array<ConstantValueDto>;
+  createdAt: string;
+  duplicateOption: string;
+  encoding: string;
+  firstLine: number;
+  firstLineAsHeader: boolean;
+  groupId?: number;
+  id: number;
+  matchings: Array<string>;
+  name: string;
+  separator?: string;
+  sheet?: string;
+  /**
+   * The import it was taken from (that import may since have left the history).
+   */
+  sourceImportId: number;
+  welcomeMessages?: boolean;
+};
+
+export type ScheduleDto = {
+  afterImport: 'move' | 'rename' | 'delete';
+  completion: 'stable' | 'marker';
+  connectionId: number;
+  createdAt: string;
+  cron: string;
+  enabled: boolean;
+  exportDefinition: {
+    [key: string]: unknown;
+  } | null;
+  fileNameTemplate: string | null;
+  filePattern: string | null;
+  id: number;
+  kind: 'import' | 'export';
+  mappingId: number | null;
+  name: string;
+  /**
+   * ISO 8601; null when disabled.
+   */
+  nextRunAt: string | null;
+  remoteDirectory: string;
+  timezone: string;
+  updatedAt: string;
+};
+
+export type ScheduleRunDto = {
+  createdAt: string;
+  failure: string | null;
+  files: Array<ScheduleRunFileDto>;
+  filesSeen: number;
+  filesTaken: number;
+  finishedAt: string | null;
+  id: number;
+  /**
+   * The imports the run created (in the import history).
+   */
+  importIds: Array<number>;
+  scheduleId: number;
+  startedAt: string | null;
+  status: 'queued' | 'running' | 'done' | 'nothing_to_do' | 'failed';
+  /**
+   * The cron tick the run stands for; null for "run now".
+   */
+  tickAt: string | null;
+  trigger: 'cron' | 'manual';
+};
+
+export type ScheduleRunFileDto = {
+  importId?: number;
+  /**
+   * Where the remote file went (`processed/…`, `failed/…`); null when deleted.
+   */
+  movedTo?: string | null;
+  name: string;
+  /**
+   * `imported`; `duplicate` (content this schedule already imported); `unsettled` (still being written: left for
+   * the next run); `already_handled` (claimed or settled by an earlier run); `failed` (see `reason`); `exported`.
+   */
+  outcome: 'imported' | 'duplicate' | 'unsettled' | 'already_handled' | 'failed' | 'exported';
+  reason?: string;
+  size: number;
 };
 
 export type SegmentCountDto = {
@@ -1171,6 +1356,56 @@ export type SettingsDto = {
   };
 };
 
+export type SftpConnectionDto = {
+  authMethod: 'password' | 'key';
+  createdAt: string;
+  host: string;
+  hostKey: string;
+  hostKeyFingerprint: string;
+  id: number;
+  name: string;
+  port: number;
+  updatedAt: string;
+  username: string;
+};
+
+export type SftpDirectoryEntryDto = {
+  /**
+   * ISO 8601.
+   */
+  modifiedAt: string;
+  name: string;
+  size: number;
+  type: 'file' | 'directory' | 'other';
+};
+
+export type SftpDirectoryListingDto = {
+  directory: string;
+  entries: Array<SftpDirectoryEntryDto>;
+};
+
+export type SftpHostKeyDto = {
+  /**
+   * `SHA256:<base64>`, as `ssh-keygen -l` prints it.
+   */
+  fingerprint: string;
+  /**
+   * `<type> <base64>`, as in known_hosts: pass it as the connection's `hostKey`.
+   */
+  hostKey: string;
+  /**
+   * e.g. `ssh-ed25519`.
+   */
+  keyType: string;
+};
+
+export type TestSftpConnectionDto = {
+  /**
+   * The directory to list; default the login directory.
+   */
+  directory?: string;
+};
+
 export type UpdateFieldDto = {
   description?: string;
   /**
@@ -1186,6 +1421,80 @@ export type UpdateFieldValueDto = {
   id: number;
   index?: number;
   text?: string;
+};
+
+export type UpdateScheduleDto = {
+  /**
+   * Import: after a file is imported, `move` it to `processed/` (default), `rename` it `<name>.imported`, or `delete` it.
+   */
+  afterImport?: 'move' | 'rename' | 'delete';
+  /**
+   * Import: `stable` (size unchanged across SFTP_STABLE_SECONDS, the default) or `marker` (`<name>.done` exists).
+   */
+  completion?: 'stable' | 'marker';
+  connectionId?: number;
+  /**
+   * Five fields: minute hour day-of-month month day-of-week, e.g. `0 6 * * 1-5`.
+   */
+  cron?: string;
+  /**
+   * Default true.
+   */
+  enabled?: boolean;
+  /**
+   * Export: the export definition to replay (a finished export's source, fields and format).
+   */
+  exportDefinition?: {
+    [key: string]: unknown;
+  };
+  /**
+   * Export: the file name with date placeholders `{yyyy} {mm} {dd} {hh} {mi} {ss}`.
+   */
+  fileNameTemplate?: string;
+  /**
+   * Import: a file name or glob (`contacts_*.csv`).
+   */
+  filePattern?: string;
+  /**
+   * Import: the saved mapping each file is imported with.
+   */
+  mappingId?: number;
+  name?: string;
+  /**
+   * The remote directory to read from (import) or write to (export).
+   */
+  remoteDirectory?: string;
+  /**
+   * IANA timezone the cron expression is read in; default the account's.
+   */
+  timezone?: string;
+};
+
+export type UpdateSftpConnectionDto = {
+  authMethod?: 'password' | 'key';
+  host?: string;
+  /**
+   * The server key to pin, as the probe answered it (`<type> <base64>`).
+   */
+  hostKey?: string;
+  name?: string;
+  /**
+   * The private key's passphrase, when it is encrypted. Stored encrypted, never shown again.
+   */
+  passphrase?: string;
+  /**
+   * With `authMethod: password`. Stored encrypted, never shown again.
+   */
+  password?: string;
+  /**
+   * Default 22.
+   */
+  port?: number;
+  /**
+   * With `authMethod: key`: the private key (OpenSSH or PEM). Stored encrypted, never shown again.
+   */
+  privateKey?: string;
+  username?: string;
 };
 
 export type UpdateWebhookEndpointDto = {
@@ -2923,6 +3232,311 @@ export type ValidateImportDraftResponses = {
 
 export type ValidateImportDraftResponse = ValidateImportDraftResponses[keyof ValidateImportDraftResponses];
 
+export type ListSavedMappingsData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/saved-mappings';
+};
+
+export type ListSavedMappingsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListSavedMappingsError = ListSavedMappingsErrors[keyof ListSavedMappingsErrors];
+
+export type ListSavedMappingsResponses = {
+  200: Array<SavedMappingDto>;
+};
+
+export type ListSavedMappingsResponse = ListSavedMappingsResponses[keyof ListSavedMappingsResponses];
+
+export type CreateSavedMappingData = {
+  body: CreateSavedMappingDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/saved-mappings';
+};
+
+export type CreateSavedMappingErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateSavedMappingError = CreateSavedMappingErrors[keyof CreateSavedMappingErrors];
+
+export type CreateSavedMappingResponses = {
+  201: SavedMappingDto;
+};
+
+export type CreateSavedMappingResponse = CreateSavedMappingResponses[keyof CreateSavedMappingResponses];
+
+export type DeleteSavedMappingData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/saved-mappings/{id}';
+};
+
+export type DeleteSavedMappingErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteSavedMappingError = DeleteSavedMappingErrors[keyof DeleteSavedMappingErrors];
+
+export type DeleteSavedMappingResponses = {
+  204: void;
+};
+
+export type DeleteSavedMappingResponse = DeleteSavedMappingResponses[keyof DeleteSavedMappingResponses];
+
+export type GetSavedMappingData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/saved-mappings/{id}';
+};
+
+export type GetSavedMappingErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetSavedMappingError = GetSavedMappingErrors[keyof GetSavedMappingErrors];
+
+export type GetSavedMappingResponses = {
+  200: SavedMappingDto;
+};
+
+export type GetSavedMappingResponse = GetSavedMappingResponses[keyof GetSavedMappingResponses];
+
+export type RenameSavedMappingData = {
+  body: RenameSavedMappingDto;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/saved-mappings/{id}';
+};
+
+export type RenameSavedMappingErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type RenameSavedMappingError = RenameSavedMappingErrors[keyof RenameSavedMappingErrors];
+
+export type RenameSavedMappingResponses = {
+  200: SavedMappingDto;
+};
+
+export type RenameSavedMappingResponse = RenameSavedMappingResponses[keyof RenameSavedMappingResponses];
+
+export type ListSchedulesData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/schedules';
+};
+
+export type ListSchedulesErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListSchedulesError = ListSchedulesErrors[keyof ListSchedulesErrors];
+
+export type ListSchedulesResponses = {
+  200: Array<ScheduleDto>;
+};
+
+export type ListSchedulesResponse = ListSchedulesResponses[keyof ListSchedulesResponses];
+
+export type CreateScheduleData = {
+  body: CreateScheduleDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/schedules';
+};
+
+export type CreateScheduleErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateScheduleError = CreateScheduleErrors[keyof CreateScheduleErrors];
+
+export type CreateScheduleResponses = {
+  201: ScheduleDto;
+};
+
+export type CreateScheduleResponse = CreateScheduleResponses[keyof CreateScheduleResponses];
+
+export type DeleteScheduleData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/schedules/{id}';
+};
+
+export type DeleteScheduleErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteScheduleError = DeleteScheduleErrors[keyof DeleteScheduleErrors];
+
+export type DeleteScheduleResponses = {
+  204: void;
+};
+
+export type DeleteScheduleResponse = DeleteScheduleResponses[keyof DeleteScheduleResponses];
+
+export type GetScheduleData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/schedules/{id}';
+};
+
+export type GetScheduleErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetScheduleError = GetScheduleErrors[keyof GetScheduleErrors];
+
+export type GetScheduleResponses = {
+  200: ScheduleDto;
+};
+
+export type GetScheduleResponse = GetScheduleResponses[keyof GetScheduleResponses];
+
+export type UpdateScheduleData = {
+  body: UpdateScheduleDto;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/schedules/{id}';
+};
+
+export type UpdateScheduleErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateScheduleError = UpdateScheduleErrors[keyof UpdateScheduleErrors];
+
+export type UpdateScheduleResponses = {
+  200: ScheduleDto;
+};
+
+export type UpdateScheduleResponse = UpdateScheduleResponses[keyof UpdateScheduleResponses];
+
+export type RunScheduleNowData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/schedules/{id}/run';
+};
+
+export type RunScheduleNowErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type RunScheduleNowError = RunScheduleNowErrors[keyof RunScheduleNowErrors];
+
+export type RunScheduleNowResponses = {
+  202: ScheduleRunDto;
+};
+
+export type RunScheduleNowResponse = RunScheduleNowResponses[keyof RunScheduleNowResponses];
+
+export type ListScheduleRunsData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/schedules/{id}/runs';
+};
+
+export type ListScheduleRunsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListScheduleRunsError = ListScheduleRunsErrors[keyof ListScheduleRunsErrors];
+
+export type ListScheduleRunsResponses = {
+  200: Array<ScheduleRunDto>;
+};
+
+export type ListScheduleRunsResponse = ListScheduleRunsResponses[keyof ListScheduleRunsResponses];
+
+export type GetScheduleRunData = {
+  body?: never;
+  path: {
+    id: number;
+    runId: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/schedules/{id}/runs/{runId}';
+};
+
+export type GetScheduleRunErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetScheduleRunError = GetScheduleRunErrors[keyof GetScheduleRunErrors];
+
+export type GetScheduleRunResponses = {
+  200: ScheduleRunDto;
+};
+
+export type GetScheduleRunResponse = GetScheduleRunResponses[keyof GetScheduleRunResponses];
+
 export type GetAllSegmentsData = {
   body?: never;
   path?: never;
@@ -3259,6 +3873,168 @@ export type CountSegmentResponses = {
 };
 
 export type CountSegmentResponse = CountSegmentResponses[keyof CountSegmentResponses];
+
+export type ListSftpConnectionsData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/sftp/connections';
+};
+
+export type ListSftpConnectionsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListSftpConnectionsError = ListSftpConnectionsErrors[keyof ListSftpConnectionsErrors];
+
+export type ListSftpConnectionsResponses = {
+  200: Array<SftpConnectionDto>;
+};
+
+export type ListSftpConnectionsResponse = ListSftpConnectionsResponses[keyof ListSftpConnectionsResponses];
+
+export type CreateSftpConnectionData = {
+  body: CreateSftpConnectionDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/sftp/connections';
+};
+
+export type CreateSftpConnectionErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateSftpConnectionError = CreateSftpConnectionErrors[keyof CreateSftpConnectionErrors];
+
+export type CreateSftpConnectionResponses = {
+  201: SftpConnectionDto;
+};
+
+export type CreateSftpConnectionResponse = CreateSftpConnectionResponses[keyof CreateSftpConnectionResponses];
+
+export type DeleteSftpConnectionData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/sftp/connections/{id}';
+};
+
+export type DeleteSftpConnectionErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteSftpConnectionError = DeleteSftpConnectionErrors[keyof DeleteSftpConnectionErrors];
+
+export type DeleteSftpConnectionResponses = {
+  204: void;
+};
+
+export type DeleteSftpConnectionResponse = DeleteSftpConnectionResponses[keyof DeleteSftpConnectionResponses];
+
+export type GetSftpConnectionData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/sftp/connections/{id}';
+};
+
+export type GetSftpConnectionErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetSftpConnectionError = GetSftpConnectionErrors[keyof GetSftpConnectionErrors];
+
+export type GetSftpConnectionResponses = {
+  200: SftpConnectionDto;
+};
+
+export type GetSftpConnectionResponse = GetSftpConnectionResponses[keyof GetSftpConnectionResponses];
+
+export type UpdateSftpConnectionData = {
+  body: UpdateSftpConnectionDto;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/sftp/connections/{id}';
+};
+
+export type UpdateSftpConnectionErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateSftpConnectionError = UpdateSftpConnectionErrors[keyof UpdateSftpConnectionErrors];
+
+export type UpdateSftpConnectionResponses = {
+  200: SftpConnectionDto;
+};
+
+export type UpdateSftpConnectionResponse = UpdateSftpConnectionResponses[keyof UpdateSftpConnectionResponses];
+
+export type TestSftpConnectionData = {
+  body: TestSftpConnectionDto;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/sftp/connections/{id}/test';
+};
+
+export type TestSftpConnectionErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type TestSftpConnectionError = TestSftpConnectionErrors[keyof TestSftpConnectionErrors];
+
+export type TestSftpConnectionResponses = {
+  200: SftpDirectoryListingDto;
+};
+
+export type TestSftpConnectionResponse = TestSftpConnectionResponses[keyof TestSftpConnectionResponses];
+
+export type ProbeSftpHostData = {
+  body: ProbeSftpHostDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/sftp/probe';
+};
+
+export type ProbeSftpHostErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ProbeSftpHostError = ProbeSftpHostErrors[keyof ProbeSftpHostErrors];
+
+export type ProbeSftpHostResponses = {
+  200: SftpHostKeyDto;
+};
+
+export type ProbeSftpHostResponse = ProbeSftpHostResponses[keyof ProbeSftpHostResponses];
 
 export type ListWebhookEndpointsData = {
   body?: never;

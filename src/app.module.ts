@@ -18,6 +18,7 @@ import { FieldsModule } from './modules/fields/fields.module';
 import { ImportsModule } from './modules/imports/imports.module';
 import { SegmentsModule } from './modules/segments/segments.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
+import { SchedulerModule } from './modules/scheduler/scheduler.module';
 import { QueueModule } from './queue/queue.module';
 
 function requestId(request: IncomingMessage, response: ServerResponse): string {
@@ -84,6 +85,7 @@ export class AppModule {
         SegmentsModule,
         WebhooksModule,
         ExportsModule,
+        SchedulerModule,
       ],
       controllers: [HealthController],
     };

@@ -50,6 +50,8 @@ export async function startTestApp(
     ADMIN_TOKEN,
     SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Every test app of a shared database may run any file's scheduled runs: all wait the same short time.
+    SFTP_STABLE_SECONDS: '1',
     ...env,
   });
   const database = await openDatabase(config);

@@ -28,6 +28,8 @@ export interface CarnetConfig {
   exportRetentionDays: number;
   /** Seconds without a heartbeat after which a running export counts as abandoned and is run again. */
   exportStaleSeconds: number;
+  /** Seconds a remote file must keep its size and time before a scheduled import takes it. */
+  sftpStableSeconds: number;
   logLevel: string;
 }
 
@@ -107,6 +109,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CarnetConfig {
     webhookTimeoutSeconds: integer(env, 'WEBHOOK_TIMEOUT_SECONDS', 15, 1, 60),
     exportRetentionDays: integer(env, 'EXPORT_RETENTION_DAYS', 30, 1, 3650),
     exportStaleSeconds: integer(env, 'EXPORT_STALE_SECONDS', 120, 1, 86400),
+    sftpStableSeconds: integer(env, 'SFTP_STABLE_SECONDS', 30, 0, 3600),
     logLevel,
   };
 }

@@ -21,6 +21,7 @@ interface Registration {
 export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(JobQueue.name);
   private readonly registrations: Registration[] = [];
+  private readonly crons: { name: string; cron: string }[] = [];
   private boss: PgBoss | undefined;
   /** This instance's worker of each queue, woken when a job is sent from here. */
   private readonly workers = new Map<string, string>();
@@ -30,6 +31,14 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   /** Declares a queue and its handler; called by feature modules while the app is being built. */
   register<T>(name: string, handler: JobHandler<T>, options: Omit<PgBoss.Queue, 'name'> = {}): void {
     this.registrations.push({ name, handler: handler, options: { name, ...options } });
+  }
+
+  /**
+   * Sends an empty job to a registered queue on a cron (UTC): pg-boss sends it once per tick whatever the number
+   * of instances, so the handler decides what is due.
+   */
+  registerCron(name: string, cron: string): void {
+    this.crons.push({ name, cron });
   }
 
   /**
@@ -82,7 +91,7 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
       db: { executeSql: (text, values) => pool.query(text, values) },
       schema: 'pgboss',
       supervise: true,
-      schedule: false,
+      schedule: true,
     });
     boss.on('error', (error) => this.logger.error(error));
     await boss.start();
@@ -95,6 +104,7 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
       );
       this.workers.set(name, worker);
     }
+    for (const { name, cron } of this.crons) await boss.schedule(name, cron, {}, { tz: 'UTC' });
     this.boss = boss;
   }
 

@@ -34,5 +34,6 @@ import { ImportsService } from './imports.service';
   ],
   controllers: [ImportsController, ImportDraftsController],
   providers: [ImportsRepository, ImportsService, ImportRunner, ImportDraftsRepository, ImportDraftsService],
+  exports: [ImportsService],
 })
 export class ImportsModule {}

@@ -215,8 +215,37 @@ export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnA
     return row;
   }
 
+  /** A finished import's setup, kept by a saved mapping (scheduler): its status, settings and consent record. */
+  async importSetup(
+    account: AccountContext,
+    id: number,
+  ): Promise<{ status: string; settings: ImportSettings; consent: ConsentRecord | null }> {
+    const row = await this.mustFind(account, 'import', id);
+    return { status: row.status, settings: row.settings, consent: row.consent };
+  }
+
+  /**
+   * Imports a local file with saved settings as an upload would (scheduled SFTP imports): the matchings are checked
+   * against this file's header, the file is stored, the operation recorded in the history and queued.
+   */
+  async importLocalFile(
+    account: AccountContext,
+    name: string,
+    settings: ImportSettings,
+    file: { path: string; originalname: string },
+    consent: ConsentRecord | null,
+  ): Promise<ImportOperationDto> {
+    const own: ImportSettings = { ...settings, corrections: undefined, headers: undefined };
+    own.headers = await this.checkMatchings(account, own, file);
+    return toImportDto(await this.receive(account, 'import', name, own, file, consent));
+  }
+
   /** Reads the header and the first data row and checks the matchings against them (SPEC §10). */
-  async checkMatchings(account: AccountContext, settings: ImportSettings, upload: UploadedFile): Promise<string[]> {
+  async checkMatchings(
+    account: AccountContext,
+    settings: ImportSettings,
+    upload: Pick<UploadedFile, 'path' | 'originalname'>,
+  ): Promise<string[]> {
     const table = await openImportTable(upload.path, upload.originalname, settings, 'head');
     await table.close();
     verifyMatchings(table, settings.matchings, settings.constants, await this.fields.catalogue(account.id), account);
