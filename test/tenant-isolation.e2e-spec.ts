@@ -101,6 +101,43 @@ const exportOperation = async ({ asA }: Context) => {
   const id = made(await asA('post', '/contacts/export/add', { name: name('Export') }), 'an export').Id as number;
   return { id, fileName: `export-${id}.zip` };
 };
+// A server nobody listens on: a run of its schedule fails at once, which is all a run id needs.
+const sftpConnection = async ({ asA }: Context) => ({
+  id: made(
+    await asA('post', '/sftp/connections', {
+      name: name('Dépôt'),
+      host: '127.0.0.1',
+      port: 9,
+      username: 'carnet',
+      authMethod: 'password',
+      password: 'not-a-real-password',
+      hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINWzkiabmQkdD7a9b2WFOOcRDUJtutMUe3N4ZC+nCUu9',
+    }),
+    'an SFTP connection',
+  ).id as number,
+});
+const savedMapping = async (ctx: Context) => {
+  const { id: importId } = await operation('import')(ctx);
+  return {
+    id: made(await ctx.asA('post', '/saved-mappings', { name: name('Modèle'), importId }), 'a saved mapping')
+      .id as number,
+  };
+};
+const schedule = async (ctx: Context) => {
+  const { id: connectionId } = await sftpConnection(ctx);
+  const { id: mappingId } = await savedMapping(ctx);
+  const body = { name: name('Planning'), kind: 'import', connectionId, mappingId, cron: '0 0 1 1 *' };
+  return {
+    id: made(
+      await ctx.asA('post', '/schedules', { ...body, remoteDirectory: '/in', filePattern: '*.csv' }),
+      'a schedule',
+    ).id as number,
+  };
+};
+const scheduleRun = async (ctx: Context) => {
+  const { id } = await schedule(ctx);
+  return { id, runId: made(await ctx.asA('post', `/schedules/${id}/run`), 'a schedule run').id as number };
+};
 // An event no other route of this test causes, so the endpoint receives nothing.
 const webhook = async ({ asA }: Context) => ({
   id: made(
@@ -151,6 +188,19 @@ const RESOURCES: Record<string, Resource> = {
   'GET /exports/{id}': { make: exportOperation },
   'DELETE /exports/{id}': { make: exportOperation },
   'GET /exports/{id}/file': { make: exportOperation },
+  'GET /sftp/connections/{id}': { make: sftpConnection },
+  'PATCH /sftp/connections/{id}': { make: sftpConnection, body: { name: 'Renommé' } },
+  'DELETE /sftp/connections/{id}': { make: sftpConnection },
+  'POST /sftp/connections/{id}/test': { make: sftpConnection },
+  'GET /saved-mappings/{id}': { make: savedMapping },
+  'PATCH /saved-mappings/{id}': { make: savedMapping, body: { name: 'Renommé' } },
+  'DELETE /saved-mappings/{id}': { make: savedMapping },
+  'GET /schedules/{id}': { make: schedule },
+  'PATCH /schedules/{id}': { make: schedule, body: { name: 'Renommé' } },
+  'DELETE /schedules/{id}': { make: schedule },
+  'POST /schedules/{id}/run': { make: schedule },
+  'GET /schedules/{id}/runs': { make: schedule },
+  'GET /schedules/{id}/runs/{runId}': { make: scheduleRun },
   'GET /webhooks/{id}': { make: webhook },
   'PATCH /webhooks/{id}': { make: webhook, body: { description: 'Renommé' } },
   'DELETE /webhooks/{id}': { make: webhook },
