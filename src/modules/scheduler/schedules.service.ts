@@ -7,7 +7,7 @@ import { toRunDto, toScheduleDto } from './schedule-views';
 import { SavedMappingsService } from './saved-mappings.service';
 import { ScheduleRunner } from './schedule-runner';
 import { schedulerErrors } from './scheduler-errors';
-import { SchedulesRepository, type NewSchedule, type RunRow, type ScheduleRow } from './schedules.repository';
+import { SchedulesRepository, type NewSchedule, type ScheduleRow } from './schedules.repository';
 import { SftpConnectionsService } from './sftp-connections.service';
 
 /** The next tick of an enabled schedule, from now; a bad expression or timezone is a 400 saying why. */
