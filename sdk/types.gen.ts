@@ -14,6 +14,11 @@ export type AccountCreatedDto = {
   name: string;
 };
 
+export type AddContactActivityDto = {
+  contactKey: string;
+  logs: Array<ContactActivityDto>;
+};
+
 export type AnonymisedContactDto = {
   anonymisedAt: string;
   id: number;
@@ -36,10 +41,6 @@ export type BulkContactWriteResultDto = {
 };
 
 export type BulkItemResultDto = {
-  /**
-   * The error code, as in an error answer (`ContactKeyTaken`, `InvalidAttributes`…).
-   */
-  code?: string;
   contactKey: string | null;
   details?: Array<ErrorDetailDto>;
   id?: number;
@@ -128,24 +129,66 @@ export type ConstantValueDto = {
   value: string;
 };
 
+export type ContactActivityAddedDto = {
+  /**
+   * Entries added to the contact's history.
+   */
+  added: number;
+  contactKey: string;
+};
+
+export type ContactActivityDto = {
+  /**
+   * Accepted in place of `LogDate` when that is absent.
+   */
+  Date?: string;
+  /**
+   * When it happened: UTC `yyyy-MM-dd HH:mm:ss` or ISO 8601. Default now.
+   */
+  LogDate?: string;
+  /**
+   * What it concerns (a campaign's subject…).
+   */
+  Object?: string;
+  /**
+   * The sending system's operation (campaign) id.
+   */
+  OperationId?: number;
+  Title: string;
+  /**
+   * What happened (`open`, `click`, `send`…). Default `activity`.
+   */
+  Type?: string;
+};
+
 export type ContactAttributeDto = {
+  /**
+   * The same as `id`.
+   */
   fieldName: string;
+  /**
+   * As text; list values as value texts (`attribute` reads) or value ids (`attributevalueid` reads), comma-separated.
+   */
   fieldValue: string;
   /**
-   * The custom field id; null for a built-in field.
+   * The field: a built-in key (`firstname`) or a custom field id as a string (`"12"`), as v4 names it.
    */
-  id: number | null;
+  id: string;
 };
 
 export type ContactAttributeInputDto = {
   /**
-   * A built-in key (`firstname`, `email`…) or a custom field id as a string.
+   * A built-in key (`firstname`, `email`…) or a custom field id as a string; required when `id` is not sent.
    */
-  fieldName: string;
+  fieldName?: string;
   /**
-   * Multi-select values as comma-separated value ids; empty or null clears the value.
+   * List values as comma-separated value ids or value texts; empty or null clears the value.
    */
   fieldValue?: string | number | boolean | null;
+  /**
+   * The field, as v4 documents it: a built-in key or a custom field id. Wins over `fieldName` when both are sent.
+   */
+  id?: string | number;
 };
 
 export type ContactConsentDto = {
@@ -155,8 +198,24 @@ export type ContactConsentDto = {
 
 export type ContactDataDto = {
   attributes: Array<ContactAttributeDto>;
+  /**
+   * Null for a copy added while duplicates are allowed, and for an anonymised contact.
+   */
   contactKey: string | null;
   id: number;
+};
+
+export type ContactDataV4Dto = {
+  attributes: Array<ContactAttributeDto>;
+  /**
+   * Null for a copy added while duplicates are allowed, and for an anonymised contact.
+   */
+  contactKey: string | null;
+  id: number;
+  /**
+   * An opaque token standing for the contact, for links that must not show its id.
+   */
+  idEncrypted: string;
 };
 
 export type ContactGroupRefDto = {
@@ -165,9 +224,12 @@ export type ContactGroupRefDto = {
 };
 
 export type ContactHistoryDto = {
-  contactFound: boolean;
+  /**
+   * 1 when the contact exists, else 0.
+   */
+  contactFound: 0 | 1;
   contactKey: string;
-  logs: Array<ContactLogDto>;
+  logs: Array<ContactLogV4Dto>;
   /**
    * Total number of history entries of the contact.
    */
@@ -180,6 +242,13 @@ export type ContactHistoryQueryDto = {
    * How many of the latest entries to return (default 50, at most 1000).
    */
   size?: number;
+};
+
+export type ContactHistorySearchDto = {
+  contactFound: boolean;
+  contactKey: string;
+  logs: Array<ContactLogDto>;
+  records: number;
 };
 
 export type ContactImportDto = {
@@ -224,9 +293,38 @@ export type ContactLogDto = {
   operationId: number | null;
   title: string;
   /**
-   * creation, update, group, anonymisation, event…
+   * creation, update, group, anonymisation, event, or what an API caller recorded…
    */
   type: string;
+};
+
+export type ContactLogV4Dto = {
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss` when it happened.
+   */
+  Date: string;
+  /**
+   * Where the change came from: api, import, event.
+   */
+  Group: string;
+  Id: number;
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss` when it was recorded.
+   */
+  LogDate: string;
+  /**
+   * The fields or group concerned, or the `Object` an API caller recorded.
+   */
+  Object: string;
+  /**
+   * The import, or the operation an API caller named; 0 when there is none.
+   */
+  OperationId: number;
+  Title: string;
+  /**
+   * creation, update, group, anonymisation, event, or the `Type` an API caller recorded.
+   */
+  Type: string;
 };
 
 export type ContactPageDto = {
@@ -261,44 +359,6 @@ export type ContactPersonalDataDto = {
    */
   imports: Array<ContactImportDto>;
   suppressions: Array<ContactSuppressionDto>;
-};
-
-export type ContactSearchCountDto = {
-  /**
-   * A criteria tree: {"all": [node…]}, {"any": [node…]}, {"not": node}, {"field": KEY, "op": OP, "value": V} or "values": [V…], {"inSegment": ID}, {"inGroup": ID}, {"inImport": ID}.
-   */
-  tree: {
-    [key: string]: unknown;
-  };
-};
-
-export type ContactSearchDto = {
-  /**
-   * `nextCursor` of the previous page.
-   */
-  cursor?: string;
-  /**
-   * Fields to return: built-in keys or custom field ids (default: every field with a value).
-   */
-  fields?: Array<string>;
-  /**
-   * Page size, 1 to 1000 (default 100).
-   */
-  limit?: number;
-  /**
-   * A criteria tree: {"all": [node…]}, {"any": [node…]}, {"not": node}, {"field": KEY, "op": OP, "value": V} or "values": [V…], {"inSegment": ID}, {"inGroup": ID}, {"inImport": ID}.
-   */
-  tree: {
-    [key: string]: unknown;
-  };
-};
-
-export type ContactSelectionPageDto = {
-  contacts: Array<ContactDataDto>;
-  /**
-   * Pass as `cursor` for the next page; null on the last page.
-   */
-  nextCursor: string | null;
 };
 
 export type ContactSuppressionDto = {
@@ -370,66 +430,6 @@ export type CreateFieldValueDto = {
   text: string;
 };
 
-export type CriteriaCatalogueDto = {
-  fields: Array<CriteriaFieldDto>;
-  maxCriteria: number;
-  /**
-   * Tree limits.
-   */
-  maxDepth: number;
-  /**
-   * Membership criteria: `{"inSegment": id}`, `{"inGroup": id}`, `{"inImport": id}`.
-   */
-  memberships: Array<string>;
-};
-
-export type CriteriaFieldDto = {
-  custom: boolean;
-  format: string;
-  /**
-   * What a criterion's `field` takes: a built-in key or a custom field id as a string.
-   */
-  key: string;
-  kind: 'text' | 'number' | 'date' | 'single' | 'multi' | 'enum' | 'boolean';
-  labelEn: string;
-  labelFr: string;
-  operators: Array<
-    | 'equals'
-    | 'notEquals'
-    | 'startsWith'
-    | 'notStartsWith'
-    | 'endsWith'
-    | 'notEndsWith'
-    | 'contains'
-    | 'notContains'
-    | 'in'
-    | 'notIn'
-    | 'isEmpty'
-    | 'isNotEmpty'
-    | 'greaterThan'
-    | 'lessThan'
-    | 'between'
-    | 'on'
-    | 'before'
-    | 'after'
-    | 'inLastDays'
-    | 'notInLastDays'
-    | 'anniversaryInNextDays'
-    | 'hasAny'
-    | 'hasAll'
-    | 'hasNone'
-  >;
-  /**
-   * List fields: the accepted values (custom lists also accept a value's text).
-   */
-  values?: Array<CriteriaValueDto>;
-};
-
-export type CriteriaValueDto = {
-  label: string;
-  value: string | number;
-};
-
 export type DeliverabilityEventBatchDto = {
   /**
    * 1 to 10,000 events. Items are checked one by one: a bad one is reported, the others applied.
@@ -479,31 +479,8 @@ export type DeliverabilityEventDto = {
 };
 
 export type ErrorDetailDto = {
-  /**
-   * The field concerned, when there is one (`attributes.0.fieldValue`).
-   */
   field?: string;
   message: string;
-};
-
-export type ErrorDto = {
-  /**
-   * What went wrong, stable for clients to branch on (`FieldNameTaken`, `ValidationFailed`, `RouteNotFound`…).
-   */
-  code: string;
-  /**
-   * One entry per invalid field or item, when there are several.
-   */
-  details?: Array<ErrorDetailDto>;
-  /**
-   * The HTTP status text.
-   */
-  error: string;
-  /**
-   * What to fix, in words.
-   */
-  message: string;
-  statusCode: number;
 };
 
 export type EventBatchResultDto = {
@@ -916,49 +893,6 @@ export type PurgeOperationDto = {
   Status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
 };
 
-export type SegmentCountDto = {
-  count: number;
-  /**
-   * UTC `yyyy-MM-dd HH:mm:ss`: membership is computed when asked, so this is the moment of the answer.
-   */
-  countedAt: string;
-};
-
-export type SegmentDto = {
-  /**
-   * UTC `yyyy-MM-dd HH:mm:ss`.
-   */
-  creationDate: string;
-  description: string;
-  id: number;
-  /**
-   * Default segments exist in every account with the same ids and cannot be changed.
-   */
-  isDefault: boolean;
-  /**
-   * UTC `yyyy-MM-dd HH:mm:ss`.
-   */
-  modificationDate: string;
-  name: string;
-  /**
-   * A criteria tree: {"all": [node…]}, {"any": [node…]}, {"not": node}, {"field": KEY, "op": OP, "value": V} or "values": [V…], {"inSegment": ID}, {"inGroup": ID}, {"inImport": ID}.
-   */
-  tree: {
-    [key: string]: unknown;
-  };
-};
-
-export type SegmentWriteDto = {
-  description?: string;
-  name: string;
-  /**
-   * A criteria tree: {"all": [node…]}, {"any": [node…]}, {"not": node}, {"field": KEY, "op": OP, "value": V} or "values": [V…], {"inSegment": ID}, {"inGroup": ID}, {"inImport": ID}.
-   */
-  tree: {
-    [key: string]: unknown;
-  };
-};
-
 export type SetImportDraftMatchingsDto = {
   /**
    * Values for fields absent from the file, applied to every row.
@@ -1006,42 +940,6 @@ export type UploadImportDraftDto = {
   file: Blob | File;
 };
 
-export type V4SegmentDto = {
-  /**
-   * UTC `yyyy-MM-dd HH:mm:ss`; ignored on writes.
-   */
-  creationDate?: string;
-  description?: string;
-  /**
-   * The criteria as JSON text: a tree, or an array of criteria combined by `mode`.
-   */
-  details: string;
-  id?: number;
-  /**
-   * How an array in `details` is combined: `union` (any, the default) or `intersection` (all).
-   */
-  mode?: 'union' | 'intersection';
-  name: string;
-};
-
-export type V4SegmentUpdateDto = {
-  /**
-   * UTC `yyyy-MM-dd HH:mm:ss`; ignored on writes.
-   */
-  creationDate?: string;
-  description?: string;
-  /**
-   * The criteria as JSON text: a tree, or an array of criteria combined by `mode`.
-   */
-  details: string;
-  id?: number;
-  /**
-   * How an array in `details` is combined: `union` (any, the default) or `intersection` (all).
-   */
-  mode?: 'union' | 'intersection';
-  name: string;
-};
-
 export type ValidateImportDraftDto = {
   /**
    * Rows to answer. Default 100, at most 1000.
@@ -1064,15 +962,6 @@ export type GetContactFieldsData = {
   url: '/api/rest/v4/account/contactattribute';
 };
 
-export type GetContactFieldsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetContactFieldsError = GetContactFieldsErrors[keyof GetContactFieldsErrors];
-
 export type GetContactFieldsResponses = {
   200: Array<FieldDto>;
 };
@@ -1085,15 +974,6 @@ export type CreateContactFieldData = {
   query?: never;
   url: '/api/rest/v4/account/contactattribute';
 };
-
-export type CreateContactFieldErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type CreateContactFieldError = CreateContactFieldErrors[keyof CreateContactFieldErrors];
 
 export type CreateContactFieldResponses = {
   201: FieldDto;
@@ -1108,15 +988,6 @@ export type UpdateContactFieldData = {
   url: '/api/rest/v4/account/contactattribute';
 };
 
-export type UpdateContactFieldErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type UpdateContactFieldError = UpdateContactFieldErrors[keyof UpdateContactFieldErrors];
-
 export type UpdateContactFieldResponses = {
   200: FieldDto;
 };
@@ -1130,15 +1001,6 @@ export type GetBuiltinFieldsData = {
   url: '/api/rest/v4/account/contactattribute/builtin';
 };
 
-export type GetBuiltinFieldsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetBuiltinFieldsError = GetBuiltinFieldsErrors[keyof GetBuiltinFieldsErrors];
-
 export type GetBuiltinFieldsResponses = {
   200: Array<BuiltinFieldDto>;
 };
@@ -1151,15 +1013,6 @@ export type UpdateContactFieldValueData = {
   query?: never;
   url: '/api/rest/v4/account/contactattribute/value';
 };
-
-export type UpdateContactFieldValueErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type UpdateContactFieldValueError = UpdateContactFieldValueErrors[keyof UpdateContactFieldValueErrors];
 
 export type UpdateContactFieldValueResponses = {
   200: FieldValueDto;
@@ -1176,15 +1029,6 @@ export type DeleteContactFieldValueData = {
   url: '/api/rest/v4/account/contactattribute/value/{id}';
 };
 
-export type DeleteContactFieldValueErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type DeleteContactFieldValueError = DeleteContactFieldValueErrors[keyof DeleteContactFieldValueErrors];
-
 export type DeleteContactFieldValueResponses = {
   204: void;
 };
@@ -1199,15 +1043,6 @@ export type GetContactFieldValuesData = {
   query?: never;
   url: '/api/rest/v4/account/contactattribute/value/{id}';
 };
-
-export type GetContactFieldValuesErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetContactFieldValuesError = GetContactFieldValuesErrors[keyof GetContactFieldValuesErrors];
 
 export type GetContactFieldValuesResponses = {
   200: Array<FieldValueDto>;
@@ -1224,15 +1059,6 @@ export type CreateContactFieldValueData = {
   url: '/api/rest/v4/account/contactattribute/value/{id}';
 };
 
-export type CreateContactFieldValueErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type CreateContactFieldValueError = CreateContactFieldValueErrors[keyof CreateContactFieldValueErrors];
-
 export type CreateContactFieldValueResponses = {
   201: FieldValueDto;
 };
@@ -1247,15 +1073,6 @@ export type DeleteContactFieldData = {
   query?: never;
   url: '/api/rest/v4/account/contactattribute/{id}';
 };
-
-export type DeleteContactFieldErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type DeleteContactFieldError = DeleteContactFieldErrors[keyof DeleteContactFieldErrors];
 
 export type DeleteContactFieldResponses = {
   204: void;
@@ -1272,15 +1089,6 @@ export type GetContactFieldData = {
   url: '/api/rest/v4/account/contactattribute/{id}';
 };
 
-export type GetContactFieldErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetContactFieldError = GetContactFieldErrors[keyof GetContactFieldErrors];
-
 export type GetContactFieldResponses = {
   200: FieldDto;
 };
@@ -1293,15 +1101,6 @@ export type UpdateAccountSettingsData = {
   query?: never;
   url: '/api/rest/v4/account/settingsattribute';
 };
-
-export type UpdateAccountSettingsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type UpdateAccountSettingsError = UpdateAccountSettingsErrors[keyof UpdateAccountSettingsErrors];
 
 export type UpdateAccountSettingsResponses = {
   200: SettingsDto;
@@ -1318,15 +1117,6 @@ export type GetAccountSettingData = {
   url: '/api/rest/v4/account/settingsattribute/{setting}';
 };
 
-export type GetAccountSettingErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetAccountSettingError = GetAccountSettingErrors[keyof GetAccountSettingErrors];
-
 export type GetAccountSettingResponses = {
   200: SettingsDto;
 };
@@ -1339,15 +1129,6 @@ export type CreateAccountData = {
   query?: never;
   url: '/api/rest/v4/admin/accounts';
 };
-
-export type CreateAccountErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type CreateAccountError = CreateAccountErrors[keyof CreateAccountErrors];
 
 export type CreateAccountResponses = {
   201: AccountCreatedDto;
@@ -1364,15 +1145,6 @@ export type RotateAccountKeyData = {
   url: '/api/rest/v4/admin/accounts/{id}/keys';
 };
 
-export type RotateAccountKeyErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type RotateAccountKeyError = RotateAccountKeyErrors[keyof RotateAccountKeyErrors];
-
 export type RotateAccountKeyResponses = {
   201: AccountCreatedDto;
 };
@@ -1386,15 +1158,6 @@ export type UpsertContactData = {
   url: '/api/rest/v4/contact/attribute';
 };
 
-export type UpsertContactErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type UpsertContactError = UpsertContactErrors[keyof UpsertContactErrors];
-
 export type UpsertContactResponses = {
   201: ContactWriteResultDto;
 };
@@ -1407,15 +1170,6 @@ export type UpdateContactData = {
   query?: never;
   url: '/api/rest/v4/contact/attribute';
 };
-
-export type UpdateContactErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type UpdateContactError = UpdateContactErrors[keyof UpdateContactErrors];
 
 export type UpdateContactResponses = {
   200: ContactWriteResultDto;
@@ -1432,15 +1186,6 @@ export type DeleteContactData = {
   url: '/api/rest/v4/contact/attribute/{contactKey}';
 };
 
-export type DeleteContactErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type DeleteContactError = DeleteContactErrors[keyof DeleteContactErrors];
-
 export type DeleteContactResponses = {
   204: void;
 };
@@ -1456,17 +1201,8 @@ export type GetContactData = {
   url: '/api/rest/v4/contact/attribute/{contactKey}';
 };
 
-export type GetContactErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetContactError = GetContactErrors[keyof GetContactErrors];
-
 export type GetContactResponses = {
-  200: ContactDataDto;
+  200: Array<ContactDataV4Dto>;
 };
 
 export type GetContactResponse = GetContactResponses[keyof GetContactResponses];
@@ -1479,15 +1215,6 @@ export type DeleteContactByIdData = {
   query?: never;
   url: '/api/rest/v4/contact/attributebycid/{id}';
 };
-
-export type DeleteContactByIdErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type DeleteContactByIdError = DeleteContactByIdErrors[keyof DeleteContactByIdErrors];
 
 export type DeleteContactByIdResponses = {
   204: void;
@@ -1504,42 +1231,55 @@ export type GetContactByIdData = {
   url: '/api/rest/v4/contact/attributebycid/{id}';
 };
 
-export type GetContactByIdErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetContactByIdError = GetContactByIdErrors[keyof GetContactByIdErrors];
-
 export type GetContactByIdResponses = {
-  200: ContactDataDto;
+  200: Array<ContactDataV4Dto>;
 };
 
 export type GetContactByIdResponse = GetContactByIdResponses[keyof GetContactByIdResponses];
 
-export type SearchContactHistoryData = {
-  body: ContactHistoryQueryDto;
+export type GetContactWithValueIdsData = {
+  body?: never;
+  path: {
+    contactKey: string;
+  };
+  query?: never;
+  url: '/api/rest/v4/contact/attributevalueid/{contactKey}';
+};
+
+export type GetContactWithValueIdsResponses = {
+  200: Array<ContactDataV4Dto>;
+};
+
+export type GetContactWithValueIdsResponse = GetContactWithValueIdsResponses[keyof GetContactWithValueIdsResponses];
+
+export type GetContactByIdWithValueIdsData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/contact/attributevalueidbycid/{id}';
+};
+
+export type GetContactByIdWithValueIdsResponses = {
+  200: Array<ContactDataV4Dto>;
+};
+
+export type GetContactByIdWithValueIdsResponse =
+  GetContactByIdWithValueIdsResponses[keyof GetContactByIdWithValueIdsResponses];
+
+export type AddContactActivityData = {
+  body: AddContactActivityDto;
   path?: never;
   query?: never;
   url: '/api/rest/v4/contact/history';
 };
 
-export type SearchContactHistoryErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
+export type AddContactActivityResponses = {
+  201: ContactActivityAddedDto;
 };
 
-export type SearchContactHistoryError = SearchContactHistoryErrors[keyof SearchContactHistoryErrors];
-
-export type SearchContactHistoryResponses = {
-  200: ContactHistoryDto;
-};
-
-export type SearchContactHistoryResponse = SearchContactHistoryResponses[keyof SearchContactHistoryResponses];
+export type AddContactActivityResponse = AddContactActivityResponses[keyof AddContactActivityResponses];
 
 export type GetContactHistoryData = {
   body?: never;
@@ -1550,15 +1290,6 @@ export type GetContactHistoryData = {
   query?: never;
   url: '/api/rest/v4/contact/history/{contactKey}/{size}';
 };
-
-export type GetContactHistoryErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetContactHistoryError = GetContactHistoryErrors[keyof GetContactHistoryErrors];
 
 export type GetContactHistoryResponses = {
   200: ContactHistoryDto;
@@ -1589,15 +1320,6 @@ export type ListContactsData = {
   url: '/api/rest/v4/contacts';
 };
 
-export type ListContactsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type ListContactsError = ListContactsErrors[keyof ListContactsErrors];
-
 export type ListContactsResponses = {
   200: ContactPageDto;
 };
@@ -1610,15 +1332,6 @@ export type UpsertContactsData = {
   query?: never;
   url: '/api/rest/v4/contacts/attribute';
 };
-
-export type UpsertContactsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type UpsertContactsError = UpsertContactsErrors[keyof UpsertContactsErrors];
 
 export type UpsertContactsResponses = {
   201: BulkContactWriteResultDto;
@@ -1633,20 +1346,24 @@ export type UpdateContactsData = {
   url: '/api/rest/v4/contacts/attribute';
 };
 
-export type UpdateContactsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type UpdateContactsError = UpdateContactsErrors[keyof UpdateContactsErrors];
-
 export type UpdateContactsResponses = {
   200: BulkContactWriteResultDto;
 };
 
 export type UpdateContactsResponse = UpdateContactsResponses[keyof UpdateContactsResponses];
+
+export type SearchContactHistoryData = {
+  body: ContactHistoryQueryDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/contacts/history/search';
+};
+
+export type SearchContactHistoryResponses = {
+  200: ContactHistorySearchDto;
+};
+
+export type SearchContactHistoryResponse = SearchContactHistoryResponses[keyof SearchContactHistoryResponses];
 
 export type ListImportsData = {
   body?: never;
@@ -1654,15 +1371,6 @@ export type ListImportsData = {
   query?: never;
   url: '/api/rest/v4/contacts/import';
 };
-
-export type ListImportsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type ListImportsError = ListImportsErrors[keyof ListImportsErrors];
 
 export type ListImportsResponses = {
   200: Array<ImportOperationDto>;
@@ -1676,15 +1384,6 @@ export type CreateImportData = {
   query?: never;
   url: '/api/rest/v4/contacts/import/add';
 };
-
-export type CreateImportErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type CreateImportError = CreateImportErrors[keyof CreateImportErrors];
 
 export type CreateImportResponses = {
   201: ImportOperationDto;
@@ -1701,15 +1400,6 @@ export type DownloadImportFileData = {
   url: '/api/rest/v4/contacts/import/file/{fileName}';
 };
 
-export type DownloadImportFileErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type DownloadImportFileError = DownloadImportFileErrors[keyof DownloadImportFileErrors];
-
 export type DownloadImportFileResponses = {
   200: Blob | File;
 };
@@ -1724,15 +1414,6 @@ export type DeleteImportData = {
   query?: never;
   url: '/api/rest/v4/contacts/import/{id}';
 };
-
-export type DeleteImportErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type DeleteImportError = DeleteImportErrors[keyof DeleteImportErrors];
 
 export type DeleteImportResponses = {
   204: void;
@@ -1749,15 +1430,6 @@ export type GetImportData = {
   url: '/api/rest/v4/contacts/import/{id}';
 };
 
-export type GetImportErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetImportError = GetImportErrors[keyof GetImportErrors];
-
 export type GetImportResponses = {
   200: ImportOperationDto;
 };
@@ -1771,15 +1443,6 @@ export type ListPurgesData = {
   url: '/api/rest/v4/contacts/purge';
 };
 
-export type ListPurgesErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type ListPurgesError = ListPurgesErrors[keyof ListPurgesErrors];
-
 export type ListPurgesResponses = {
   200: Array<PurgeOperationDto>;
 };
@@ -1792,15 +1455,6 @@ export type CreatePurgeData = {
   query?: never;
   url: '/api/rest/v4/contacts/purge/add';
 };
-
-export type CreatePurgeErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type CreatePurgeError = CreatePurgeErrors[keyof CreatePurgeErrors];
 
 export type CreatePurgeResponses = {
   201: PurgeOperationDto;
@@ -1817,15 +1471,6 @@ export type DownloadPurgeFileData = {
   url: '/api/rest/v4/contacts/purge/file/{fileName}';
 };
 
-export type DownloadPurgeFileErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type DownloadPurgeFileError = DownloadPurgeFileErrors[keyof DownloadPurgeFileErrors];
-
 export type DownloadPurgeFileResponses = {
   200: Blob | File;
 };
@@ -1840,15 +1485,6 @@ export type DeletePurgeData = {
   query?: never;
   url: '/api/rest/v4/contacts/purge/{id}';
 };
-
-export type DeletePurgeErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type DeletePurgeError = DeletePurgeErrors[keyof DeletePurgeErrors];
 
 export type DeletePurgeResponses = {
   204: void;
@@ -1865,64 +1501,11 @@ export type GetPurgeData = {
   url: '/api/rest/v4/contacts/purge/{id}';
 };
 
-export type GetPurgeErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetPurgeError = GetPurgeErrors[keyof GetPurgeErrors];
-
 export type GetPurgeResponses = {
   200: PurgeOperationDto;
 };
 
 export type GetPurgeResponse = GetPurgeResponses[keyof GetPurgeResponses];
-
-export type SearchContactsData = {
-  body: ContactSearchDto;
-  path?: never;
-  query?: never;
-  url: '/api/rest/v4/contacts/search';
-};
-
-export type SearchContactsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type SearchContactsError = SearchContactsErrors[keyof SearchContactsErrors];
-
-export type SearchContactsResponses = {
-  200: ContactSelectionPageDto;
-};
-
-export type SearchContactsResponse = SearchContactsResponses[keyof SearchContactsResponses];
-
-export type CountSearchContactsData = {
-  body: ContactSearchCountDto;
-  path?: never;
-  query?: never;
-  url: '/api/rest/v4/contacts/search/count';
-};
-
-export type CountSearchContactsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type CountSearchContactsError = CountSearchContactsErrors[keyof CountSearchContactsErrors];
-
-export type CountSearchContactsResponses = {
-  200: SegmentCountDto;
-};
-
-export type CountSearchContactsResponse = CountSearchContactsResponses[keyof CountSearchContactsResponses];
 
 export type AnonymiseContactData = {
   body?: never;
@@ -1932,15 +1515,6 @@ export type AnonymiseContactData = {
   query?: never;
   url: '/api/rest/v4/contacts/{id}/anonymise';
 };
-
-export type AnonymiseContactErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type AnonymiseContactError = AnonymiseContactErrors[keyof AnonymiseContactErrors];
 
 export type AnonymiseContactResponses = {
   200: AnonymisedContactDto;
@@ -1957,15 +1531,6 @@ export type GetPersonalDataData = {
   url: '/api/rest/v4/contacts/{id}/personal-data';
 };
 
-export type GetPersonalDataErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetPersonalDataError = GetPersonalDataErrors[keyof GetPersonalDataErrors];
-
 export type GetPersonalDataResponses = {
   200: ContactPersonalDataDto;
 };
@@ -1978,15 +1543,6 @@ export type RecordDeliverabilityEventsData = {
   query?: never;
   url: '/api/rest/v4/deliverability/events';
 };
-
-export type RecordDeliverabilityEventsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type RecordDeliverabilityEventsError = RecordDeliverabilityEventsErrors[keyof RecordDeliverabilityEventsErrors];
 
 export type RecordDeliverabilityEventsResponses = {
   200: EventBatchResultDto;
@@ -2002,15 +1558,6 @@ export type ListGroupsData = {
   url: '/api/rest/v4/groups';
 };
 
-export type ListGroupsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type ListGroupsError = ListGroupsErrors[keyof ListGroupsErrors];
-
 export type ListGroupsResponses = {
   200: Array<GroupDto>;
 };
@@ -2023,15 +1570,6 @@ export type CreateGroupData = {
   query?: never;
   url: '/api/rest/v4/groups';
 };
-
-export type CreateGroupErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type CreateGroupError = CreateGroupErrors[keyof CreateGroupErrors];
 
 export type CreateGroupResponses = {
   201: GroupDto;
@@ -2048,15 +1586,6 @@ export type DeleteGroupData = {
   url: '/api/rest/v4/groups/{id}';
 };
 
-export type DeleteGroupErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type DeleteGroupError = DeleteGroupErrors[keyof DeleteGroupErrors];
-
 export type DeleteGroupResponses = {
   204: void;
 };
@@ -2071,15 +1600,6 @@ export type GetGroupData = {
   query?: never;
   url: '/api/rest/v4/groups/{id}';
 };
-
-export type GetGroupErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetGroupError = GetGroupErrors[keyof GetGroupErrors];
 
 export type GetGroupResponses = {
   200: GroupDto;
@@ -2096,15 +1616,6 @@ export type RenameGroupData = {
   url: '/api/rest/v4/groups/{id}';
 };
 
-export type RenameGroupErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type RenameGroupError = RenameGroupErrors[keyof RenameGroupErrors];
-
 export type RenameGroupResponses = {
   200: GroupDto;
 };
@@ -2119,15 +1630,6 @@ export type RemoveGroupContactsData = {
   query?: never;
   url: '/api/rest/v4/groups/{id}/contacts';
 };
-
-export type RemoveGroupContactsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type RemoveGroupContactsError = RemoveGroupContactsErrors[keyof RemoveGroupContactsErrors];
 
 export type RemoveGroupContactsResponses = {
   200: GroupMembershipResultDto;
@@ -2144,15 +1646,6 @@ export type AddGroupContactsData = {
   url: '/api/rest/v4/groups/{id}/contacts';
 };
 
-export type AddGroupContactsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type AddGroupContactsError = AddGroupContactsErrors[keyof AddGroupContactsErrors];
-
 export type AddGroupContactsResponses = {
   200: GroupMembershipResultDto;
 };
@@ -2165,15 +1658,6 @@ export type UploadImportDraftData = {
   query?: never;
   url: '/api/rest/v4/imports/drafts';
 };
-
-export type UploadImportDraftErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type UploadImportDraftError = UploadImportDraftErrors[keyof UploadImportDraftErrors];
 
 export type UploadImportDraftResponses = {
   201: ImportDraftDto;
@@ -2190,15 +1674,6 @@ export type DeleteImportDraftData = {
   url: '/api/rest/v4/imports/drafts/{id}';
 };
 
-export type DeleteImportDraftErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type DeleteImportDraftError = DeleteImportDraftErrors[keyof DeleteImportDraftErrors];
-
 export type DeleteImportDraftResponses = {
   204: void;
 };
@@ -2213,15 +1688,6 @@ export type GetImportDraftData = {
   query?: never;
   url: '/api/rest/v4/imports/drafts/{id}';
 };
-
-export type GetImportDraftErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetImportDraftError = GetImportDraftErrors[keyof GetImportDraftErrors];
 
 export type GetImportDraftResponses = {
   200: ImportDraftDto;
@@ -2238,15 +1704,6 @@ export type CorrectImportDraftCellsData = {
   url: '/api/rest/v4/imports/drafts/{id}/cells';
 };
 
-export type CorrectImportDraftCellsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type CorrectImportDraftCellsError = CorrectImportDraftCellsErrors[keyof CorrectImportDraftCellsErrors];
-
 export type CorrectImportDraftCellsResponses = {
   200: ImportDraftCorrectedRowsDto;
 };
@@ -2261,15 +1718,6 @@ export type ConfirmImportDraftData = {
   query?: never;
   url: '/api/rest/v4/imports/drafts/{id}/confirmation';
 };
-
-export type ConfirmImportDraftErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type ConfirmImportDraftError = ConfirmImportDraftErrors[keyof ConfirmImportDraftErrors];
 
 export type ConfirmImportDraftResponses = {
   201: ImportOperationDto;
@@ -2286,15 +1734,6 @@ export type SetImportDraftMatchingsData = {
   url: '/api/rest/v4/imports/drafts/{id}/matchings';
 };
 
-export type SetImportDraftMatchingsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type SetImportDraftMatchingsError = SetImportDraftMatchingsErrors[keyof SetImportDraftMatchingsErrors];
-
 export type SetImportDraftMatchingsResponses = {
   200: ImportDraftDto;
 };
@@ -2309,15 +1748,6 @@ export type ChooseImportDraftSheetData = {
   query?: never;
   url: '/api/rest/v4/imports/drafts/{id}/sheet';
 };
-
-export type ChooseImportDraftSheetErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type ChooseImportDraftSheetError = ChooseImportDraftSheetErrors[keyof ChooseImportDraftSheetErrors];
 
 export type ChooseImportDraftSheetResponses = {
   200: ImportDraftColumnsDto;
@@ -2334,357 +1764,11 @@ export type ValidateImportDraftData = {
   url: '/api/rest/v4/imports/drafts/{id}/validation';
 };
 
-export type ValidateImportDraftErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type ValidateImportDraftError = ValidateImportDraftErrors[keyof ValidateImportDraftErrors];
-
 export type ValidateImportDraftResponses = {
   200: ImportDraftValidationDto;
 };
 
 export type ValidateImportDraftResponse = ValidateImportDraftResponses[keyof ValidateImportDraftResponses];
-
-export type GetAllSegmentsData = {
-  body?: never;
-  path?: never;
-  query?: never;
-  url: '/api/rest/v4/segment';
-};
-
-export type GetAllSegmentsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetAllSegmentsError = GetAllSegmentsErrors[keyof GetAllSegmentsErrors];
-
-export type GetAllSegmentsResponses = {
-  200: Array<V4SegmentDto>;
-};
-
-export type GetAllSegmentsResponse = GetAllSegmentsResponses[keyof GetAllSegmentsResponses];
-
-export type PostSegmentData = {
-  body: V4SegmentDto;
-  path?: never;
-  query?: never;
-  url: '/api/rest/v4/segment';
-};
-
-export type PostSegmentErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type PostSegmentError = PostSegmentErrors[keyof PostSegmentErrors];
-
-export type PostSegmentResponses = {
-  201: V4SegmentDto;
-};
-
-export type PostSegmentResponse = PostSegmentResponses[keyof PostSegmentResponses];
-
-export type PutSegmentData = {
-  body: V4SegmentUpdateDto;
-  path?: never;
-  query?: never;
-  url: '/api/rest/v4/segment';
-};
-
-export type PutSegmentErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type PutSegmentError = PutSegmentErrors[keyof PutSegmentErrors];
-
-export type PutSegmentResponses = {
-  200: V4SegmentDto;
-};
-
-export type PutSegmentResponse = PutSegmentResponses[keyof PutSegmentResponses];
-
-export type UpdateSegmentCacheData = {
-  body?: never;
-  path: {
-    id: number;
-  };
-  query?: never;
-  url: '/api/rest/v4/segment/updatecache/{id}';
-};
-
-export type UpdateSegmentCacheErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type UpdateSegmentCacheError = UpdateSegmentCacheErrors[keyof UpdateSegmentCacheErrors];
-
-export type UpdateSegmentCacheResponses = {
-  200: SegmentCountDto;
-};
-
-export type UpdateSegmentCacheResponse = UpdateSegmentCacheResponses[keyof UpdateSegmentCacheResponses];
-
-export type DeleteV4SegmentData = {
-  body?: never;
-  path: {
-    id: number;
-  };
-  query?: never;
-  url: '/api/rest/v4/segment/{id}';
-};
-
-export type DeleteV4SegmentErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type DeleteV4SegmentError = DeleteV4SegmentErrors[keyof DeleteV4SegmentErrors];
-
-export type DeleteV4SegmentResponses = {
-  204: void;
-};
-
-export type DeleteV4SegmentResponse = DeleteV4SegmentResponses[keyof DeleteV4SegmentResponses];
-
-export type GetV4SegmentData = {
-  body?: never;
-  path: {
-    id: number;
-  };
-  query?: never;
-  url: '/api/rest/v4/segment/{id}';
-};
-
-export type GetV4SegmentErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetV4SegmentError = GetV4SegmentErrors[keyof GetV4SegmentErrors];
-
-export type GetV4SegmentResponses = {
-  200: V4SegmentDto;
-};
-
-export type GetV4SegmentResponse = GetV4SegmentResponses[keyof GetV4SegmentResponses];
-
-export type ListSegmentsData = {
-  body?: never;
-  path?: never;
-  query?: never;
-  url: '/api/rest/v4/segments';
-};
-
-export type ListSegmentsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type ListSegmentsError = ListSegmentsErrors[keyof ListSegmentsErrors];
-
-export type ListSegmentsResponses = {
-  200: Array<SegmentDto>;
-};
-
-export type ListSegmentsResponse = ListSegmentsResponses[keyof ListSegmentsResponses];
-
-export type CreateSegmentData = {
-  body: SegmentWriteDto;
-  path?: never;
-  query?: never;
-  url: '/api/rest/v4/segments';
-};
-
-export type CreateSegmentErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type CreateSegmentError = CreateSegmentErrors[keyof CreateSegmentErrors];
-
-export type CreateSegmentResponses = {
-  201: SegmentDto;
-};
-
-export type CreateSegmentResponse = CreateSegmentResponses[keyof CreateSegmentResponses];
-
-export type GetSegmentFieldsData = {
-  body?: never;
-  path?: never;
-  query?: never;
-  url: '/api/rest/v4/segments/fields';
-};
-
-export type GetSegmentFieldsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetSegmentFieldsError = GetSegmentFieldsErrors[keyof GetSegmentFieldsErrors];
-
-export type GetSegmentFieldsResponses = {
-  200: CriteriaCatalogueDto;
-};
-
-export type GetSegmentFieldsResponse = GetSegmentFieldsResponses[keyof GetSegmentFieldsResponses];
-
-export type DeleteSegmentData = {
-  body?: never;
-  path: {
-    id: number;
-  };
-  query?: never;
-  url: '/api/rest/v4/segments/{id}';
-};
-
-export type DeleteSegmentErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type DeleteSegmentError = DeleteSegmentErrors[keyof DeleteSegmentErrors];
-
-export type DeleteSegmentResponses = {
-  204: void;
-};
-
-export type DeleteSegmentResponse = DeleteSegmentResponses[keyof DeleteSegmentResponses];
-
-export type GetSegmentData = {
-  body?: never;
-  path: {
-    id: number;
-  };
-  query?: never;
-  url: '/api/rest/v4/segments/{id}';
-};
-
-export type GetSegmentErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetSegmentError = GetSegmentErrors[keyof GetSegmentErrors];
-
-export type GetSegmentResponses = {
-  200: SegmentDto;
-};
-
-export type GetSegmentResponse = GetSegmentResponses[keyof GetSegmentResponses];
-
-export type UpdateSegmentData = {
-  body: SegmentWriteDto;
-  path: {
-    id: number;
-  };
-  query?: never;
-  url: '/api/rest/v4/segments/{id}';
-};
-
-export type UpdateSegmentErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type UpdateSegmentError = UpdateSegmentErrors[keyof UpdateSegmentErrors];
-
-export type UpdateSegmentResponses = {
-  200: SegmentDto;
-};
-
-export type UpdateSegmentResponse = UpdateSegmentResponses[keyof UpdateSegmentResponses];
-
-export type ListSegmentContactsData = {
-  body?: never;
-  path: {
-    id: number;
-  };
-  query?: {
-    /**
-     * Fields to return, comma-separated built-in keys or custom field ids (default: every field with a value).
-     */
-    fields?: string;
-    /**
-     * Page size, 1 to 1000 (default 100).
-     */
-    limit?: number;
-    /**
-     * `nextCursor` of the previous page.
-     */
-    cursor?: string;
-  };
-  url: '/api/rest/v4/segments/{id}/contacts';
-};
-
-export type ListSegmentContactsErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type ListSegmentContactsError = ListSegmentContactsErrors[keyof ListSegmentContactsErrors];
-
-export type ListSegmentContactsResponses = {
-  200: ContactSelectionPageDto;
-};
-
-export type ListSegmentContactsResponse = ListSegmentContactsResponses[keyof ListSegmentContactsResponses];
-
-export type CountSegmentData = {
-  body?: never;
-  path: {
-    id: number;
-  };
-  query?: never;
-  url: '/api/rest/v4/segments/{id}/count';
-};
-
-export type CountSegmentErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type CountSegmentError = CountSegmentErrors[keyof CountSegmentErrors];
-
-export type CountSegmentResponses = {
-  200: SegmentCountDto;
-};
-
-export type CountSegmentResponse = CountSegmentResponses[keyof CountSegmentResponses];
 
 export type GetHealthData = {
   body?: never;
@@ -2692,15 +1776,6 @@ export type GetHealthData = {
   query?: never;
   url: '/health';
 };
-
-export type GetHealthErrors = {
-  /**
-   * Error (`code` says which)
-   */
-  default: ErrorDto;
-};
-
-export type GetHealthError = GetHealthErrors[keyof GetHealthErrors];
 
 export type GetHealthResponses = {
   200: HealthDto;

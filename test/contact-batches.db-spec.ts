@@ -14,7 +14,7 @@ describe('contact batches (imports) against a concurrent writer', () => {
   afterAll(async () => t.close());
 
   const firstname = async (key: string) =>
-    ((await getContact({ client: t.sdk(account), path: { contactKey: key } })).data?.attributes as Attributes).find(
+    ((await getContact({ client: t.sdk(account), path: { contactKey: key } })).data?.[0]?.attributes as Attributes).find(
       (a) => a.fieldName === 'firstname',
     )?.fieldValue;
 

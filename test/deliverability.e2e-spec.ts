@@ -10,7 +10,7 @@ import {
 import { DeliverabilityEventsService } from '../src/modules/deliverability-status/deliverability-events.service';
 import { startTestApp, TestAccount, TestApp } from './harness';
 
-type Attributes = { id: number | null; fieldName: string; fieldValue: string }[];
+type Attributes = { id: string; fieldName: string; fieldValue: string }[];
 interface Event {
   eventId?: string;
   contactKey?: string;
@@ -70,7 +70,7 @@ describe('deliverability events', () => {
   async function attributes(key: string, who = account): Promise<Record<string, string>> {
     const res = await getContact({ client: client(who), path: { contactKey: key } });
     expect(res.response.status).toBe(200);
-    return Object.fromEntries(((res.data?.attributes ?? []) as Attributes).map((a) => [a.fieldName, a.fieldValue]));
+    return Object.fromEntries(((res.data?.[0]?.attributes ?? []) as Attributes).map((a) => [a.fieldName, a.fieldValue]));
   }
 
   async function rows(sql: string, params: unknown[]) {

@@ -18,7 +18,7 @@ const fixture = (name: string) => join(__dirname, 'fixtures', name);
 /** The columns of excel-fr-cp1252.csv, in order. */
 const CP1252_MATCHINGS = ['firstname', 'lastname', 'email', 'mobile', 'zipcode', 'city', 'birthdate'];
 type Operation = Record<string, number | string | null>;
-type Attributes = { id: number | null; fieldName: string; fieldValue: string }[];
+type Attributes = { id: string; fieldName: string; fieldValue: string }[];
 
 describe('imports (mirrored v4 call)', () => {
   let t: TestApp;
@@ -46,7 +46,7 @@ describe('imports (mirrored v4 call)', () => {
   async function attributes(key: string, who = account): Promise<Record<string, string>> {
     const res = await getContact({ client: t.sdk(who), path: { contactKey: key } });
     expect(res.response.status).toBe(200);
-    return Object.fromEntries(((res.data?.attributes ?? []) as Attributes).map((a) => [a.fieldName, a.fieldValue]));
+    return Object.fromEntries(((res.data?.[0]?.attributes ?? []) as Attributes).map((a) => [a.fieldName, a.fieldValue]));
   }
 
   /** The archive behind an operation's Link: its entries by name. */
@@ -613,7 +613,7 @@ describe('imports with rows checked on a second thread', () => {
     });
     const contact = await getContact({ client: t.sdk(account), path: { contactKey: 'helene.beranger@orange.fr' } });
     expect(
-      Object.fromEntries(((contact.data?.attributes ?? []) as Attributes).map((a) => [a.fieldName, a.fieldValue])),
+      Object.fromEntries(((contact.data?.[0]?.attributes ?? []) as Attributes).map((a) => [a.fieldName, a.fieldValue])),
     ).toMatchObject({ firstname: 'Hélène', mobile: '+33612345678', birthdate: '1981-02-03' });
   });
 
@@ -631,7 +631,7 @@ describe('imports with rows checked on a second thread', () => {
       LineError: 45,
     });
     const first = await getContact({ client: t.sdk(account), path: { contactKey: 't0@example.com' } });
-    expect((first.data?.attributes as Attributes).find((a) => a.fieldName === 'firstname')?.fieldValue).toBe('Last');
+    expect((first.data?.[0]?.attributes as Attributes).find((a) => a.fieldName === 'firstname')?.fieldValue).toBe('Last');
     const [{ count }] = await t.database.dataSource.query<{ count: number }[]>(
       `SELECT count(*)::int AS count FROM contact WHERE account_id = $1 AND email LIKE 't%@example.com'`,
       [account.id],

@@ -33,6 +33,7 @@ import { readEncodingName } from './reading/encoding';
 import { readDelimitedFormat } from './reading/delimited-reader';
 import { importFileKind } from './reading/import-file';
 import { readSeparator } from './reading/separator';
+import { headerCellAsData } from './rules/header-as-data';
 import { compileMatchings, plansBuiltin, type MatchingPlan } from './rules/matching-plan';
 import { StoredFilesRepository } from './stored-files.repository';
 
@@ -83,17 +84,19 @@ function toPurgeDto(row: OperationRow): PurgeOperationDto {
  * account's uniqueness key matched (SPEC §10). Shared by the mirrored call and the guided flow.
  */
 export function verifyMatchings(
-  table: Pick<FileTable, 'width' | 'rawWidth' | 'headers' | 'firstRow'>,
+  table: Pick<FileTable, 'width' | 'rawWidth' | 'headers' | 'headerLine' | 'firstRow'>,
   matchings: readonly string[],
   constants: readonly ConstantValue[],
   catalogue: FieldCatalogue,
-  account: Pick<AccountContext, 'uniquenessKey'>,
+  account: Pick<AccountContext, 'uniquenessKey' | 'defaultCountry'>,
 ): MatchingPlan {
   if (!table.firstRow) throw importErrors.noDataRow();
   const count = matchings.length;
   if (count !== table.width && count !== table.rawWidth) throw importErrors.columnCountMismatch(table.width, count);
   const plan = compileMatchings(matchings, table.headers, catalogue, constants);
   if (!plansBuiltin(plan, account.uniquenessKey)) throw importErrors.keyNotMatched(account.uniquenessKey);
+  const asData = table.headerLine === undefined ? undefined : headerCellAsData(plan, table.headers, account.defaultCountry);
+  if (asData) throw importErrors.headerReadsAsData(table.headerLine!, asData.column, asData.cell, asData.reading);
   return plan;
 }
 

@@ -89,6 +89,7 @@ export class PurgeFormDto extends FileFormDto {
 
 /** An import as the v4 API shows it. */
 export class ImportOperationDto {
+  @ApiProperty({ type: 'integer' })
   Id: number;
   Name: string;
   /** UTC, `yyyy-MM-dd HH:mm:ss`. */
@@ -97,15 +98,23 @@ export class ImportOperationDto {
   Status: string;
   /** URL of the archive holding the original file and the error report. */
   Link: string;
+  @ApiProperty({ type: 'integer' })
   LineRead: number;
+  @ApiProperty({ type: 'integer' })
   LineDuplicate: number;
+  @ApiProperty({ type: 'integer' })
   LineAdd: number;
+  @ApiProperty({ type: 'integer' })
   LineUpdate: number;
+  @ApiProperty({ type: 'integer' })
   LineImport: number;
+  @ApiProperty({ type: 'integer' })
   LineError: number;
   /** Contacts whose opt-out or hard status the file could not undo. */
+  @ApiProperty({ type: 'integer' })
   LineKeptOptOut: number;
   /** Data rows in the file, when known (guided flow). */
+  @ApiProperty({ type: 'integer', nullable: true })
   LineTotal: number | null;
   /** UTC end time, once done, failed or cancelled. */
   EndDate: string | null;
@@ -115,17 +124,23 @@ export class ImportOperationDto {
 
 /** A purge: the contacts whose key a file lists are deleted (suppression records kept). */
 export class PurgeOperationDto {
+  @ApiProperty({ type: 'integer' })
   Id: number;
   Name: string;
   StartDate: string;
   @ApiProperty({ enum: ['pending', 'running', 'done', 'failed', 'cancelled'] })
   Status: string;
   Link: string;
+  @ApiProperty({ type: 'integer' })
   LineRead: number;
+  @ApiProperty({ type: 'integer' })
   LineDelete: number;
   /** Keys not found in the base. */
+  @ApiProperty({ type: 'integer' })
   LineNotFound: number;
+  @ApiProperty({ type: 'integer' })
   LineDuplicate: number;
+  @ApiProperty({ type: 'integer' })
   LineError: number;
   EndDate: string | null;
   Failure: string | null;
