@@ -227,7 +227,7 @@ export type ContactHistoryDto = {
   /**
    * 1 when the contact exists, else 0.
    */
-  contactFound: 0 | 1;
+  contactFound: number;
   contactKey: string;
   logs: Array<ContactLogV4Dto>;
   /**

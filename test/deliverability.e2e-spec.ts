@@ -317,11 +317,11 @@ describe('deliverability events', () => {
     await send([{ email: 'history@example.fr', type: 'hard', at: day(7), detail: '550 5.1.3 Bad address syntax' }]);
     const history = await getContactHistory({ client: client(), path: { contactKey: 'history@example.fr', size: 10 } });
     expect(history.data?.logs?.[0]).toMatchObject({
-      type: 'event',
-      object: 'emailstatus, emailstatusdate, emailstatusdetail',
-      title: 'Email hard bounce: 550 5.1.3 Bad address syntax',
-      date: utc(day(7)),
-      group: 'event',
+      Type: 'event',
+      Object: 'emailstatus, emailstatusdate, emailstatusdetail',
+      Title: 'Email hard bounce: 550 5.1.3 Bad address syntax',
+      Date: utc(day(7)),
+      Group: 'event',
     });
     expect((await attributes('history@example.fr')).emailstatus).toBe('badsyntax');
   });

@@ -7,6 +7,7 @@ import {
   createContactFieldValue,
   deleteContact,
   getContact,
+  getContactWithValueIds,
   getContactHistory,
   upsertContact,
 } from '../sdk';
@@ -43,8 +44,9 @@ describe('imports (mirrored v4 call)', () => {
       : req.attach('file', file, fileName ?? 'upload.csv');
   }
 
+  /** A contact's values, list values as value ids. */
   async function attributes(key: string, who = account): Promise<Record<string, string>> {
-    const res = await getContact({ client: t.sdk(who), path: { contactKey: key } });
+    const res = await getContactWithValueIds({ client: t.sdk(who), path: { contactKey: key } });
     expect(res.response.status).toBe(200);
     return Object.fromEntries(((res.data?.[0]?.attributes ?? []) as Attributes).map((a) => [a.fieldName, a.fieldValue]));
   }
@@ -438,11 +440,11 @@ describe('imports (mirrored v4 call)', () => {
     });
     expect(history.data?.logs).toEqual([
       expect.objectContaining({
-        type: 'creation',
-        object: 'email, firstname, groups',
-        title: `Created by import ${done.Id}`,
-        group: 'import',
-        operationId: done.Id,
+        Type: 'creation',
+        Object: 'email, firstname, groups',
+        Title: `Created by import ${done.Id}`,
+        Group: 'import',
+        OperationId: done.Id,
       }),
     ]);
   });
