@@ -194,7 +194,7 @@ function substitute(value: Json, saved: Map<string, Json>): Json {
   if (typeof value === 'string') {
     const whole = /^\$(\w+)$/.exec(value);
     if (whole) return saved.get(whole[1]) ?? 0;
-    return value.replace(/\$(\w+)/g, (_, name: string) => String(saved.get(name) ?? 0));
+    return value.replace(/\$(\w+)/g, (_, name: string) => spelled(saved.get(name) ?? 0));
   }
   if (Array.isArray(value)) return value.map((item) => substitute(item, saved));
   if (value && typeof value === 'object') {
@@ -202,6 +202,8 @@ function substitute(value: Json, saved: Map<string, Json>): Json {
   }
   return value;
 }
+
+const spelled = (value: Json): string => (typeof value === 'object' ? JSON.stringify(value) : String(value));
 
 function dig(value: unknown, path: string): Json | undefined {
   let current = Array.isArray(value) ? value[0] : value;
@@ -279,7 +281,7 @@ describe('v4 wire contract', () => {
         else saved.set(name, value);
       }
       if (op.call.poll) {
-        const final = await pollUntilFinished(String(substitute(op.call.poll, saved)));
+        const final = await pollUntilFinished(spelled(substitute(op.call.poll, saved)));
         if (final !== 'done') problems.push(`${where}: the operation ended ${final}`);
       }
     }
@@ -310,7 +312,7 @@ describe('v4 wire contract', () => {
   /** One call as the v4 client sends it: Basic auth, Accept, Content-Type: application/json even without a body. */
   function send(op: ContractOperation, saved: Map<string, Json>): Promise<Response> {
     const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) =>
-      encodeURIComponent(String(substitute(op.call.params?.[name] ?? `$${name}`, saved))),
+      encodeURIComponent(spelled(substitute(op.call.params?.[name] ?? `$${name}`, saved))),
     );
     const url = `${contract.basePath}${path}`;
     const method = op.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
