@@ -56,8 +56,10 @@ export interface BatchOptions {
   operationId: number;
   /** `update`: add new and update existing; `add`: add new only; `always-add`: add every row (duplicates). */
   mode: 'update' | 'add' | 'always-add';
-  /** A group every contact of the batch joins. */
-  groupId?: number;
+  /** Groups every contact of the batch joins. */
+  groupIds?: readonly number[];
+  /** Said in the history title of every contact the batch writes (e.g. that the import unsubscribed everyone). */
+  note?: string;
   now: Date;
 }
 
@@ -178,7 +180,7 @@ export class ContactBatchesService {
     if ((await this.batches.updateMany(em, account.id, options.operationId, changes)) < changes.length) {
       throw new ContactsChangedMeanwhile();
     }
-    await this.joinGroups(em, account.id, incoming, contactIds, results, options.groupId);
+    await this.joinGroups(em, account.id, incoming, contactIds, results, options.groupIds ?? []);
     await this.recordHistory(em, account.id, this.historyOf(incoming, contactIds, results, options));
     return { results, keptOptOut, repeated };
   }
@@ -317,7 +319,7 @@ export class ContactBatchesService {
     incoming: IncomingContact[],
     contactIds: (number | undefined)[],
     results: BatchOutcome['results'],
-    everyone: number | undefined,
+    everyone: readonly number[],
   ): Promise<void> {
     const names = [...new Set(incoming.flatMap((c) => c.groups))];
     const groupIds = names.length > 0 ? await this.groups.ensure(accountId, names, em) : new Map<string, number>();
@@ -329,7 +331,7 @@ export class ContactBatchesService {
         const groupId = groupIds.get(name.toLowerCase());
         if (groupId !== undefined) pairs.push({ groupId, contactId });
       }
-      if (everyone !== undefined) pairs.push({ groupId: everyone, contactId });
+      for (const groupId of everyone) pairs.push({ groupId, contactId });
     });
     await this.batches.addMemberships(em, accountId, pairs);
   }
@@ -348,8 +350,12 @@ export class ContactBatchesService {
       entries.push({
         contactId,
         type: result === 'added' ? 'creation' : 'update',
-        object: changedFieldNames(contact.columns, contact.fields, contact.groups.length > 0 || !!options.groupId),
-        title: `${result === 'added' ? 'Created' : 'Updated'} by import ${options.operationId}`,
+        object: changedFieldNames(
+          contact.columns,
+          contact.fields,
+          contact.groups.length > 0 || (options.groupIds?.length ?? 0) > 0,
+        ),
+        title: `${result === 'added' ? 'Created' : 'Updated'} by import ${options.operationId}${options.note ? ` (${options.note})` : ''}`,
         source: 'import',
         operationId: options.operationId,
         happenedAt: options.now,

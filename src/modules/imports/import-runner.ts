@@ -29,7 +29,9 @@ import { FieldsService } from '../fields/fields.service';
 import { openImportTable } from './file-table';
 import { importErrors } from './import-errors';
 import { ImportsRepository, type CounterDelta, type OperationRow, type Rejection } from './imports.repository';
+import { everyoneGroups } from './import-settings';
 import { compileMatchings, type MatchingPlan } from './rules/matching-plan';
+import { unsubscribeColumns, unsubscribeNote } from './rules/unsubscribe-all';
 import { correctedRow } from './rules/corrections';
 import { readImportedRow, type ImportedRow, type RowContext } from './rules/row-reading';
 import { RowReadingThread, type RawRow } from './row-reading-thread';
@@ -262,6 +264,7 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
     const incoming: IncomingContact[] = [];
     const byKey = new Map<string, IncomingContact>();
     const allowDuplicates = settings.duplicateOption === 'allowdup';
+    const unsubscribed = unsubscribeColumns(settings.unsubscribe, operation.id);
     for (const row of rows) {
       if (!row.accepted || !row.key) {
         delta.lineError++;
@@ -275,7 +278,12 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
         });
         continue;
       }
-      const contact = { key: row.key, columns: { ...row.columns }, fields: { ...row.fields }, groups: [...row.groups] };
+      const contact = {
+        key: row.key,
+        columns: { ...row.columns, ...unsubscribed },
+        fields: { ...row.fields },
+        groups: [...row.groups],
+      };
       if (allowDuplicates) {
         incoming.push(contact);
         continue;
@@ -297,7 +305,8 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
           const outcome = await this.batches.importBatch(em, account, incoming, {
             operationId: operation.id,
             mode: BATCH_MODE[settings.duplicateOption],
-            groupId: settings.groupId,
+            groupIds: everyoneGroups(settings),
+            note: unsubscribeNote(settings.unsubscribe),
             now: new Date(),
           });
           const committed = { ...delta, lineKeptOptOut: outcome.keptOptOut };

@@ -21,6 +21,7 @@ import { ContactsService, type ErasedContact } from '../contacts/contacts.servic
 import { NotFound } from '../../common/errors';
 import { neutraliseFormula } from '../../common/formula-cells';
 import type { FieldCatalogue } from '../fields/field-catalogue';
+import { GroupsService } from '../contacts/groups.service';
 import { FieldsService } from '../fields/fields.service';
 import { openImportTable, type FileTable } from './file-table';
 import { importErrors } from './import-errors';
@@ -95,7 +96,8 @@ export function verifyMatchings(
   if (count !== table.width && count !== table.rawWidth) throw importErrors.columnCountMismatch(table.width, count);
   const plan = compileMatchings(matchings, table.headers, catalogue, constants);
   if (!plansBuiltin(plan, account.uniquenessKey)) throw importErrors.keyNotMatched(account.uniquenessKey);
-  const asData = table.headerLine === undefined ? undefined : headerCellAsData(plan, table.headers, account.defaultCountry);
+  const asData =
+    table.headerLine === undefined ? undefined : headerCellAsData(plan, table.headers, account.defaultCountry);
   if (asData) throw importErrors.headerReadsAsData(table.headerLine!, asData.column, asData.cell, asData.reading);
   return plan;
 }
@@ -124,6 +126,7 @@ export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnA
     private readonly imports: ImportsRepository,
     private readonly files: StoredFilesRepository,
     private readonly fields: FieldsService,
+    private readonly groups: GroupsService,
     private readonly runner: ImportRunner,
     private readonly contacts: ContactsService,
     @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
@@ -173,6 +176,8 @@ export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnA
     if (!upload) throw importErrors.missingFile();
     const duplicateOption = form.duplicateOption ?? 'disallowdupupdate';
     if (duplicateOption === 'allowdup' && !account.allowDuplicates) throw importErrors.duplicatesNotAllowed();
+    const groupIds = [...new Set(form.groups ?? [])];
+    for (const groupId of groupIds) await this.groups.get(account.id, groupId);
     const settings: ImportSettings = {
       ...(await readingSettings(form, upload)),
       firstLine: form.firstLine ?? 1,
@@ -180,6 +185,7 @@ export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnA
       duplicateOption,
       matchings: form.matchings,
       constants: [],
+      ...(groupIds.length > 0 ? { groupIds } : {}),
     };
     settings.headers = await this.checkMatchings(account, settings, upload);
     const row = await this.receive(account, 'import', form.name, settings, upload);

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { OptionalFormBoolean } from '../../../common/validation';
 import { DUPLICATE_OPTIONS, type DuplicateOption } from '../import-settings';
 
@@ -18,6 +18,23 @@ function readMatchings({ value }: { value: unknown }): unknown {
     return parse(value[0]);
   }
   return value;
+}
+
+/** `groups` as a form sends it: a JSON array, comma-separated ids, or the field repeated. */
+function readGroupIds({ value }: { value: unknown }): unknown {
+  const parts = (Array.isArray(value) ? value : [value]).flatMap((part): unknown[] => {
+    if (typeof part !== 'string') return [part];
+    const text = part.trim();
+    if (text.startsWith('[')) {
+      try {
+        return JSON.parse(text) as unknown[];
+      } catch {
+        return [text];
+      }
+    }
+    return text === '' ? [] : text.split(',').map((p) => p.trim());
+  });
+  return parts.map((part) => (typeof part === 'string' && /^\d+$/.test(part) ? Number(part) : part));
 }
 
 /** Form fields shared by imports and purges (multipart/form-data). */
@@ -76,6 +93,16 @@ export class ImportFormDto extends FileFormDto {
   @IsString({ each: true, message: 'each matching must be a string: a built-in key, a custom field id or ""' })
   @ApiProperty({ type: 'string', description: 'JSON array, e.g. ["email","firstname","","12"]' })
   matchings: string[];
+
+  /** Existing groups every imported contact joins, by id: a JSON array (`[3,8]`) or comma-separated (`3,8`). */
+  @IsOptional()
+  @Transform(readGroupIds)
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsInt({ each: true, message: 'groups must list group ids, e.g. [3,8] or 3,8' })
+  @Min(1, { each: true })
+  @ApiProperty({ required: false, type: 'string', description: 'Group ids: JSON array or comma-separated, e.g. 3,8' })
+  groups?: number[];
 }
 
 export class PurgeFormDto extends FileFormDto {
