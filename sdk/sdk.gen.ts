@@ -24,6 +24,8 @@ import type {
   CreateGroupData,
   CreateGroupResponses,
   CreateImportData,
+  CreateImportDraftFromTextData,
+  CreateImportDraftFromTextResponses,
   CreateImportResponses,
   CreatePurgeData,
   CreatePurgeResponses,
@@ -45,6 +47,8 @@ import type {
   DeletePurgeResponses,
   DownloadImportFileData,
   DownloadImportFileResponses,
+  DownloadImportTemplateData,
+  DownloadImportTemplateResponses,
   DownloadPurgeFileData,
   DownloadPurgeFileResponses,
   GetAccountSettingData,
@@ -905,6 +909,25 @@ export const uploadImportDraft = <ThrowOnError extends boolean = false>(
   });
 
 /**
+ * Step 1 without a file: a pasted list of addresses becomes a draft with its matchings set; validate it next.
+ */
+export const createImportDraftFromText = <ThrowOnError extends boolean = false>(
+  options: Options<CreateImportDraftFromTextData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<CreateImportDraftFromTextResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/imports/drafts/pasted',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
  * Abandons a draft and its file (a confirmed draft's file stays with its import).
  */
 export const deleteImportDraft = <ThrowOnError extends boolean = false>(
@@ -1024,6 +1047,21 @@ export const validateImportDraft = <ThrowOnError extends boolean = false>(
       'Content-Type': 'application/json',
       ...options.headers,
     },
+  });
+
+/**
+ * The account's importable fields as French headers (custom fields included) and one example row, CSV or XLSX.
+ */
+export const downloadImportTemplate = <ThrowOnError extends boolean = false>(
+  options?: Options<DownloadImportTemplateData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<DownloadImportTemplateResponses, unknown, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/imports/template',
+    ...options,
   });
 
 /**

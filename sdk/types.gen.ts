@@ -108,13 +108,22 @@ export type ConfirmImportDraftDto = {
    */
   duplicateOption?: 'disallowdupupdate' | 'disallowdup' | 'allowdup';
   /**
-   * A group every imported contact joins.
+   * A group every imported contact joins (kept for callers written before `groupIds`).
    */
   groupId?: number;
+  /**
+   * Groups every imported contact joins ("Ajouter aux listes"), existing ones, by id.
+   */
+  groupIds?: Array<number>;
   /**
    * Name shown in the history; defaults to the file's name.
    */
   name?: string;
+  /**
+   * "Unsubscribe everyone in the file" (e.g. a block list from another system): the opt-in every row gets, per
+   * channel, whatever the file says; recorded in each contact's history.
+   */
+  unsubscribe?: ImportUnsubscribeDto;
   /**
    * Whether the import may trigger welcome messages. Default false.
    */
@@ -787,6 +796,10 @@ export type ImportFormDto = {
    */
   firstLineAsHeader?: 'true' | 'false';
   /**
+   * Group ids: JSON array or comma-separated, e.g. 3,8
+   */
+  groups?: string;
+  /**
    * JSON array, e.g. ["email","firstname","","12"]
    */
   matchings: string;
@@ -838,6 +851,18 @@ export type ImportOperationDto = {
    */
   StartDate: string;
   Status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+};
+
+export type ImportUnsubscribeDto = {
+  email?: 'no' | 'blocklist';
+  sms?: 'no' | 'blocklist';
+};
+
+export type PasteImportDraftDto = {
+  /**
+   * Addresses one per line or separated by commas, semicolons or spaces, each optionally `Name <address>`.
+   */
+  text: string;
 };
 
 export type PurgeFormDto = {
@@ -1665,6 +1690,20 @@ export type UploadImportDraftResponses = {
 
 export type UploadImportDraftResponse = UploadImportDraftResponses[keyof UploadImportDraftResponses];
 
+export type CreateImportDraftFromTextData = {
+  body: PasteImportDraftDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/imports/drafts/pasted';
+};
+
+export type CreateImportDraftFromTextResponses = {
+  201: ImportDraftDto;
+};
+
+export type CreateImportDraftFromTextResponse =
+  CreateImportDraftFromTextResponses[keyof CreateImportDraftFromTextResponses];
+
 export type DeleteImportDraftData = {
   body?: never;
   path: {
@@ -1769,6 +1808,24 @@ export type ValidateImportDraftResponses = {
 };
 
 export type ValidateImportDraftResponse = ValidateImportDraftResponses[keyof ValidateImportDraftResponses];
+
+export type DownloadImportTemplateData = {
+  body?: never;
+  path?: never;
+  query?: {
+    /**
+     * `csv` (UTF-8 with BOM, `;`-separated, the default) or `xlsx`.
+     */
+    format?: 'csv' | 'xlsx';
+  };
+  url: '/api/rest/v4/imports/template';
+};
+
+export type DownloadImportTemplateResponses = {
+  200: Blob | File;
+};
+
+export type DownloadImportTemplateResponse = DownloadImportTemplateResponses[keyof DownloadImportTemplateResponses];
 
 export type GetHealthData = {
   body?: never;

@@ -8,6 +8,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { FieldsModule } from '../fields/fields.module';
 import { ImportDraftsController } from './import-drafts.controller';
+import { ImportTemplateController } from './import-template.controller';
 import { ImportDraftsRepository } from './import-drafts.repository';
 import { ImportDraftsService } from './import-drafts.service';
 import { ImportRunner } from './import-runner';
@@ -29,7 +30,7 @@ import { StoredFilesRepository } from './stored-files.repository';
       }),
     }),
   ],
-  controllers: [ImportsController, ImportDraftsController],
+  controllers: [ImportsController, ImportDraftsController, ImportTemplateController],
   providers: [
     ImportsRepository,
     StoredFilesRepository,
