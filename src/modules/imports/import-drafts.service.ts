@@ -140,16 +140,20 @@ export class ImportDraftsService implements OnApplicationBootstrap, OnApplicatio
   /** Step 1: inspects the file (refusing unreadable ones), stores it and opens a draft. */
   async upload(account: AccountContext, upload: UploadedFile | undefined): Promise<ImportDraftDto> {
     if (!upload) throw importErrors.missingFile();
+    return toDraftDto(await this.open(account, upload));
+  }
+
+  /** Inspects the file (refusing unreadable ones), stores it and opens a draft on it. */
+  private async open(account: AccountContext, upload: Pick<UploadedFile, 'path' | 'originalname'>) {
     const inspection = await this.inspect(upload);
     const stored = await this.files.store(account.id, upload.originalname, upload.path);
-    const draft = await this.drafts.insert(account.id, {
+    return this.drafts.insert(account.id, {
       fileId: stored.id,
       fileName: upload.originalname,
       fileHash: stored.sha256,
       inspection,
       expiresAt: this.expiry(),
     });
-    return toDraftDto(draft);
   }
 
   /**
@@ -175,15 +179,7 @@ export class ImportDraftsService implements OnApplicationBootstrap, OnApplicatio
       // The user's own input, read back by the import and kept as its original file like an upload: written as
       // pasted, since neutralising would change what is validated (`@orange.fr` would read as a valid `'@orange.fr`).
       await writeFile(upload.path, stringifySync(rows, { delimiter: ';' }));
-      const inspection = await this.inspect(upload);
-      const stored = await this.files.store(account.id, upload.originalname, upload.path);
-      const draft = await this.drafts.insert(account.id, {
-        fileId: stored.id,
-        fileName: upload.originalname,
-        fileHash: stored.sha256,
-        inspection,
-        expiresAt: this.expiry(),
-      });
+      const draft = await this.open(account, upload);
       const setup: DraftSetup = { headerLine: 1, matchings, constants: [] };
       return toDraftDto(
         this.updated(draft.id, await this.drafts.saveSetup(account.id, draft.id, setup, this.expiry())),
