@@ -12,7 +12,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import * as XLSX from 'xlsx';
+import * as XLSX from '@e965/xlsx';
 import type { AccountContext } from '../../common/auth.decorators';
 import { NotFound } from '../../common/errors';
 import { neutraliseFormula } from '../../common/formula-cells';
