@@ -4,122 +4,229 @@ import { type Client, formDataBodySerializer, type Options as Options2, type TDa
 import { client } from './client.gen';
 import type {
   AddContactActivityData,
+  AddContactActivityErrors,
   AddContactActivityResponses,
   AddGroupContactsData,
+  AddGroupContactsErrors,
   AddGroupContactsResponses,
   AnonymiseContactData,
+  AnonymiseContactErrors,
   AnonymiseContactResponses,
   ChooseImportDraftSheetData,
+  ChooseImportDraftSheetErrors,
   ChooseImportDraftSheetResponses,
   ConfirmImportDraftData,
+  ConfirmImportDraftErrors,
   ConfirmImportDraftResponses,
   CorrectImportDraftCellsData,
+  CorrectImportDraftCellsErrors,
   CorrectImportDraftCellsResponses,
+  CountSearchContactsData,
+  CountSearchContactsErrors,
+  CountSearchContactsResponses,
+  CountSegmentData,
+  CountSegmentErrors,
+  CountSegmentResponses,
   CreateAccountData,
+  CreateAccountErrors,
   CreateAccountResponses,
   CreateContactFieldData,
+  CreateContactFieldErrors,
   CreateContactFieldResponses,
   CreateContactFieldValueData,
+  CreateContactFieldValueErrors,
   CreateContactFieldValueResponses,
   CreateGroupData,
+  CreateGroupErrors,
   CreateGroupResponses,
   CreateImportData,
   CreateImportDraftFromTextData,
+  CreateImportDraftFromTextErrors,
   CreateImportDraftFromTextResponses,
+  CreateImportErrors,
   CreateImportResponses,
   CreatePurgeData,
+  CreatePurgeErrors,
   CreatePurgeResponses,
+  CreateSegmentData,
+  CreateSegmentErrors,
+  CreateSegmentResponses,
   DeleteContactByIdData,
+  DeleteContactByIdErrors,
   DeleteContactByIdResponses,
   DeleteContactData,
+  DeleteContactErrors,
   DeleteContactFieldData,
+  DeleteContactFieldErrors,
   DeleteContactFieldResponses,
   DeleteContactFieldValueData,
+  DeleteContactFieldValueErrors,
   DeleteContactFieldValueResponses,
   DeleteContactResponses,
   DeleteGroupData,
+  DeleteGroupErrors,
   DeleteGroupResponses,
   DeleteImportData,
   DeleteImportDraftData,
+  DeleteImportDraftErrors,
   DeleteImportDraftResponses,
+  DeleteImportErrors,
   DeleteImportResponses,
   DeletePurgeData,
+  DeletePurgeErrors,
   DeletePurgeResponses,
+  DeleteSegmentData,
+  DeleteSegmentErrors,
+  DeleteSegmentResponses,
+  DeleteV4SegmentData,
+  DeleteV4SegmentErrors,
+  DeleteV4SegmentResponses,
   DownloadImportFileData,
+  DownloadImportFileErrors,
   DownloadImportFileResponses,
   DownloadImportTemplateData,
+  DownloadImportTemplateErrors,
   DownloadImportTemplateResponses,
   DownloadPurgeFileData,
+  DownloadPurgeFileErrors,
   DownloadPurgeFileResponses,
   GetAccountSettingData,
+  GetAccountSettingErrors,
   GetAccountSettingResponses,
+  GetAllSegmentsData,
+  GetAllSegmentsErrors,
+  GetAllSegmentsResponses,
   GetBuiltinFieldsData,
+  GetBuiltinFieldsErrors,
   GetBuiltinFieldsResponses,
   GetContactByIdData,
+  GetContactByIdErrors,
   GetContactByIdResponses,
   GetContactByIdWithValueIdsData,
+  GetContactByIdWithValueIdsErrors,
   GetContactByIdWithValueIdsResponses,
   GetContactData,
+  GetContactErrors,
   GetContactFieldData,
+  GetContactFieldErrors,
   GetContactFieldResponses,
   GetContactFieldsData,
+  GetContactFieldsErrors,
   GetContactFieldsResponses,
   GetContactFieldValuesData,
+  GetContactFieldValuesErrors,
   GetContactFieldValuesResponses,
   GetContactHistoryData,
+  GetContactHistoryErrors,
   GetContactHistoryResponses,
   GetContactResponses,
   GetContactWithValueIdsData,
+  GetContactWithValueIdsErrors,
   GetContactWithValueIdsResponses,
   GetGroupData,
+  GetGroupErrors,
   GetGroupResponses,
   GetHealthData,
+  GetHealthErrors,
   GetHealthResponses,
   GetImportData,
   GetImportDraftData,
+  GetImportDraftErrors,
   GetImportDraftResponses,
+  GetImportErrors,
   GetImportResponses,
   GetPersonalDataData,
+  GetPersonalDataErrors,
   GetPersonalDataResponses,
   GetPurgeData,
+  GetPurgeErrors,
   GetPurgeResponses,
+  GetSegmentData,
+  GetSegmentErrors,
+  GetSegmentFieldsData,
+  GetSegmentFieldsErrors,
+  GetSegmentFieldsResponses,
+  GetSegmentResponses,
+  GetV4SegmentData,
+  GetV4SegmentErrors,
+  GetV4SegmentResponses,
   ListContactsData,
+  ListContactsErrors,
   ListContactsResponses,
   ListGroupsData,
+  ListGroupsErrors,
   ListGroupsResponses,
   ListImportsData,
+  ListImportsErrors,
   ListImportsResponses,
   ListPurgesData,
+  ListPurgesErrors,
   ListPurgesResponses,
+  ListSegmentContactsData,
+  ListSegmentContactsErrors,
+  ListSegmentContactsResponses,
+  ListSegmentsData,
+  ListSegmentsErrors,
+  ListSegmentsResponses,
+  PostSegmentData,
+  PostSegmentErrors,
+  PostSegmentResponses,
+  PutSegmentData,
+  PutSegmentErrors,
+  PutSegmentResponses,
   RecordDeliverabilityEventsData,
+  RecordDeliverabilityEventsErrors,
   RecordDeliverabilityEventsResponses,
   RemoveGroupContactsData,
+  RemoveGroupContactsErrors,
   RemoveGroupContactsResponses,
   RenameGroupData,
+  RenameGroupErrors,
   RenameGroupResponses,
   RotateAccountKeyData,
+  RotateAccountKeyErrors,
   RotateAccountKeyResponses,
   SearchContactHistoryData,
+  SearchContactHistoryErrors,
   SearchContactHistoryResponses,
+  SearchContactsData,
+  SearchContactsErrors,
+  SearchContactsResponses,
   SetImportDraftMatchingsData,
+  SetImportDraftMatchingsErrors,
   SetImportDraftMatchingsResponses,
   UpdateAccountSettingsData,
+  UpdateAccountSettingsErrors,
   UpdateAccountSettingsResponses,
   UpdateContactData,
+  UpdateContactErrors,
   UpdateContactFieldData,
+  UpdateContactFieldErrors,
   UpdateContactFieldResponses,
   UpdateContactFieldValueData,
+  UpdateContactFieldValueErrors,
   UpdateContactFieldValueResponses,
   UpdateContactResponses,
   UpdateContactsData,
+  UpdateContactsErrors,
   UpdateContactsResponses,
+  UpdateSegmentCacheData,
+  UpdateSegmentCacheErrors,
+  UpdateSegmentCacheResponses,
+  UpdateSegmentData,
+  UpdateSegmentErrors,
+  UpdateSegmentResponses,
   UploadImportDraftData,
+  UploadImportDraftErrors,
   UploadImportDraftResponses,
   UpsertContactData,
+  UpsertContactErrors,
   UpsertContactResponses,
   UpsertContactsData,
+  UpsertContactsErrors,
   UpsertContactsResponses,
   ValidateImportDraftData,
+  ValidateImportDraftErrors,
   ValidateImportDraftResponses,
 } from './types.gen';
 
@@ -147,7 +254,7 @@ export type Options<
 export const getContactFields = <ThrowOnError extends boolean = false>(
   options?: Options<GetContactFieldsData, ThrowOnError>,
 ) =>
-  (options?.client ?? client).get<GetContactFieldsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<GetContactFieldsResponses, GetContactFieldsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -162,7 +269,7 @@ export const getContactFields = <ThrowOnError extends boolean = false>(
 export const createContactField = <ThrowOnError extends boolean = false>(
   options: Options<CreateContactFieldData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<CreateContactFieldResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateContactFieldResponses, CreateContactFieldErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -181,7 +288,7 @@ export const createContactField = <ThrowOnError extends boolean = false>(
 export const updateContactField = <ThrowOnError extends boolean = false>(
   options: Options<UpdateContactFieldData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<UpdateContactFieldResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<UpdateContactFieldResponses, UpdateContactFieldErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -200,7 +307,7 @@ export const updateContactField = <ThrowOnError extends boolean = false>(
 export const getBuiltinFields = <ThrowOnError extends boolean = false>(
   options?: Options<GetBuiltinFieldsData, ThrowOnError>,
 ) =>
-  (options?.client ?? client).get<GetBuiltinFieldsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<GetBuiltinFieldsResponses, GetBuiltinFieldsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -215,7 +322,7 @@ export const getBuiltinFields = <ThrowOnError extends boolean = false>(
 export const updateContactFieldValue = <ThrowOnError extends boolean = false>(
   options: Options<UpdateContactFieldValueData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<UpdateContactFieldValueResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<UpdateContactFieldValueResponses, UpdateContactFieldValueErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -234,7 +341,7 @@ export const updateContactFieldValue = <ThrowOnError extends boolean = false>(
 export const deleteContactFieldValue = <ThrowOnError extends boolean = false>(
   options: Options<DeleteContactFieldValueData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteContactFieldValueResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteContactFieldValueResponses, DeleteContactFieldValueErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -249,7 +356,7 @@ export const deleteContactFieldValue = <ThrowOnError extends boolean = false>(
 export const getContactFieldValues = <ThrowOnError extends boolean = false>(
   options: Options<GetContactFieldValuesData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetContactFieldValuesResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactFieldValuesResponses, GetContactFieldValuesErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -264,7 +371,7 @@ export const getContactFieldValues = <ThrowOnError extends boolean = false>(
 export const createContactFieldValue = <ThrowOnError extends boolean = false>(
   options: Options<CreateContactFieldValueData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<CreateContactFieldValueResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateContactFieldValueResponses, CreateContactFieldValueErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -283,7 +390,7 @@ export const createContactFieldValue = <ThrowOnError extends boolean = false>(
 export const deleteContactField = <ThrowOnError extends boolean = false>(
   options: Options<DeleteContactFieldData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteContactFieldResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteContactFieldResponses, DeleteContactFieldErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -298,7 +405,7 @@ export const deleteContactField = <ThrowOnError extends boolean = false>(
 export const getContactField = <ThrowOnError extends boolean = false>(
   options: Options<GetContactFieldData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetContactFieldResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactFieldResponses, GetContactFieldErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -313,7 +420,7 @@ export const getContactField = <ThrowOnError extends boolean = false>(
 export const updateAccountSettings = <ThrowOnError extends boolean = false>(
   options: Options<UpdateAccountSettingsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<UpdateAccountSettingsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<UpdateAccountSettingsResponses, UpdateAccountSettingsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -332,7 +439,7 @@ export const updateAccountSettings = <ThrowOnError extends boolean = false>(
 export const getAccountSetting = <ThrowOnError extends boolean = false>(
   options: Options<GetAccountSettingData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetAccountSettingResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetAccountSettingResponses, GetAccountSettingErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -347,7 +454,7 @@ export const getAccountSetting = <ThrowOnError extends boolean = false>(
 export const createAccount = <ThrowOnError extends boolean = false>(
   options: Options<CreateAccountData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<CreateAccountResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateAccountResponses, CreateAccountErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/rest/v4/admin/accounts',
     ...options,
@@ -363,7 +470,7 @@ export const createAccount = <ThrowOnError extends boolean = false>(
 export const rotateAccountKey = <ThrowOnError extends boolean = false>(
   options: Options<RotateAccountKeyData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<RotateAccountKeyResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<RotateAccountKeyResponses, RotateAccountKeyErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/rest/v4/admin/accounts/{id}/keys',
     ...options,
@@ -375,7 +482,7 @@ export const rotateAccountKey = <ThrowOnError extends boolean = false>(
 export const upsertContact = <ThrowOnError extends boolean = false>(
   options: Options<UpsertContactData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<UpsertContactResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<UpsertContactResponses, UpsertContactErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -394,7 +501,7 @@ export const upsertContact = <ThrowOnError extends boolean = false>(
 export const updateContact = <ThrowOnError extends boolean = false>(
   options: Options<UpdateContactData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<UpdateContactResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<UpdateContactResponses, UpdateContactErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -413,7 +520,7 @@ export const updateContact = <ThrowOnError extends boolean = false>(
 export const deleteContact = <ThrowOnError extends boolean = false>(
   options: Options<DeleteContactData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteContactResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteContactResponses, DeleteContactErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -426,7 +533,7 @@ export const deleteContact = <ThrowOnError extends boolean = false>(
  * Reads a contact by its key (email or mobile): a one-item array (more when duplicates share the key); list values as texts.
  */
 export const getContact = <ThrowOnError extends boolean = false>(options: Options<GetContactData, ThrowOnError>) =>
-  (options.client ?? client).get<GetContactResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactResponses, GetContactErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -441,7 +548,7 @@ export const getContact = <ThrowOnError extends boolean = false>(options: Option
 export const deleteContactById = <ThrowOnError extends boolean = false>(
   options: Options<DeleteContactByIdData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteContactByIdResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteContactByIdResponses, DeleteContactByIdErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -456,7 +563,7 @@ export const deleteContactById = <ThrowOnError extends boolean = false>(
 export const getContactById = <ThrowOnError extends boolean = false>(
   options: Options<GetContactByIdData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetContactByIdResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactByIdResponses, GetContactByIdErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -471,7 +578,7 @@ export const getContactById = <ThrowOnError extends boolean = false>(
 export const getContactWithValueIds = <ThrowOnError extends boolean = false>(
   options: Options<GetContactWithValueIdsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetContactWithValueIdsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactWithValueIdsResponses, GetContactWithValueIdsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -486,7 +593,7 @@ export const getContactWithValueIds = <ThrowOnError extends boolean = false>(
 export const getContactByIdWithValueIds = <ThrowOnError extends boolean = false>(
   options: Options<GetContactByIdWithValueIdsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetContactByIdWithValueIdsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactByIdWithValueIdsResponses, GetContactByIdWithValueIdsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -501,7 +608,7 @@ export const getContactByIdWithValueIds = <ThrowOnError extends boolean = false>
 export const addContactActivity = <ThrowOnError extends boolean = false>(
   options: Options<AddContactActivityData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<AddContactActivityResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<AddContactActivityResponses, AddContactActivityErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -520,7 +627,7 @@ export const addContactActivity = <ThrowOnError extends boolean = false>(
 export const getContactHistory = <ThrowOnError extends boolean = false>(
   options: Options<GetContactHistoryData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetContactHistoryResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetContactHistoryResponses, GetContactHistoryErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -533,7 +640,7 @@ export const getContactHistory = <ThrowOnError extends boolean = false>(
  * Lists contacts by id, a page at a time, with optional filters.
  */
 export const listContacts = <ThrowOnError extends boolean = false>(options?: Options<ListContactsData, ThrowOnError>) =>
-  (options?.client ?? client).get<ListContactsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<ListContactsResponses, ListContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -548,7 +655,7 @@ export const listContacts = <ThrowOnError extends boolean = false>(options?: Opt
 export const upsertContacts = <ThrowOnError extends boolean = false>(
   options: Options<UpsertContactsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<UpsertContactsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<UpsertContactsResponses, UpsertContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -567,7 +674,7 @@ export const upsertContacts = <ThrowOnError extends boolean = false>(
 export const updateContacts = <ThrowOnError extends boolean = false>(
   options: Options<UpdateContactsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<UpdateContactsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<UpdateContactsResponses, UpdateContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -586,7 +693,7 @@ export const updateContacts = <ThrowOnError extends boolean = false>(
 export const searchContactHistory = <ThrowOnError extends boolean = false>(
   options: Options<SearchContactHistoryData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<SearchContactHistoryResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<SearchContactHistoryResponses, SearchContactHistoryErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -603,7 +710,7 @@ export const searchContactHistory = <ThrowOnError extends boolean = false>(
  * The latest 100 imports, newest first.
  */
 export const listImports = <ThrowOnError extends boolean = false>(options?: Options<ListImportsData, ThrowOnError>) =>
-  (options?.client ?? client).get<ListImportsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<ListImportsResponses, ListImportsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -616,7 +723,7 @@ export const listImports = <ThrowOnError extends boolean = false>(options?: Opti
  * Imports a file of contacts in the background (v4): answers at once with the operation to follow.
  */
 export const createImport = <ThrowOnError extends boolean = false>(options: Options<CreateImportData, ThrowOnError>) =>
-  (options.client ?? client).post<CreateImportResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateImportResponses, CreateImportErrors, ThrowOnError>({
     ...formDataBodySerializer,
     security: [
       { scheme: 'bearer', type: 'http' },
@@ -636,7 +743,7 @@ export const createImport = <ThrowOnError extends boolean = false>(options: Opti
 export const downloadImportFile = <ThrowOnError extends boolean = false>(
   options: Options<DownloadImportFileData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<DownloadImportFileResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<DownloadImportFileResponses, DownloadImportFileErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -649,7 +756,7 @@ export const downloadImportFile = <ThrowOnError extends boolean = false>(
  * Forgets a finished import and its files; its contacts stay.
  */
 export const deleteImport = <ThrowOnError extends boolean = false>(options: Options<DeleteImportData, ThrowOnError>) =>
-  (options.client ?? client).delete<DeleteImportResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteImportResponses, DeleteImportErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -662,7 +769,7 @@ export const deleteImport = <ThrowOnError extends boolean = false>(options: Opti
  * One import with its progress and counts.
  */
 export const getImport = <ThrowOnError extends boolean = false>(options: Options<GetImportData, ThrowOnError>) =>
-  (options.client ?? client).get<GetImportResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetImportResponses, GetImportErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -675,7 +782,7 @@ export const getImport = <ThrowOnError extends boolean = false>(options: Options
  * The latest 100 purges, newest first.
  */
 export const listPurges = <ThrowOnError extends boolean = false>(options?: Options<ListPurgesData, ThrowOnError>) =>
-  (options?.client ?? client).get<ListPurgesResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<ListPurgesResponses, ListPurgesErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -688,7 +795,7 @@ export const listPurges = <ThrowOnError extends boolean = false>(options?: Optio
  * Deletes the contacts whose key is in column `keyColumn` of a file (suppression records kept).
  */
 export const createPurge = <ThrowOnError extends boolean = false>(options: Options<CreatePurgeData, ThrowOnError>) =>
-  (options.client ?? client).post<CreatePurgeResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreatePurgeResponses, CreatePurgeErrors, ThrowOnError>({
     ...formDataBodySerializer,
     security: [
       { scheme: 'bearer', type: 'http' },
@@ -705,7 +812,7 @@ export const createPurge = <ThrowOnError extends boolean = false>(options: Optio
 export const downloadPurgeFile = <ThrowOnError extends boolean = false>(
   options: Options<DownloadPurgeFileData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<DownloadPurgeFileResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<DownloadPurgeFileResponses, DownloadPurgeFileErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -715,7 +822,7 @@ export const downloadPurgeFile = <ThrowOnError extends boolean = false>(
   });
 
 export const deletePurge = <ThrowOnError extends boolean = false>(options: Options<DeletePurgeData, ThrowOnError>) =>
-  (options.client ?? client).delete<DeletePurgeResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeletePurgeResponses, DeletePurgeErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -725,7 +832,7 @@ export const deletePurge = <ThrowOnError extends boolean = false>(options: Optio
   });
 
 export const getPurge = <ThrowOnError extends boolean = false>(options: Options<GetPurgeData, ThrowOnError>) =>
-  (options.client ?? client).get<GetPurgeResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetPurgeResponses, GetPurgeErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -735,12 +842,50 @@ export const getPurge = <ThrowOnError extends boolean = false>(options: Options<
   });
 
 /**
+ * Ad-hoc search: the contacts matching a tree, a page at a time.
+ */
+export const searchContacts = <ThrowOnError extends boolean = false>(
+  options: Options<SearchContactsData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<SearchContactsResponses, SearchContactsErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contacts/search',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * How many contacts match a tree.
+ */
+export const countSearchContacts = <ThrowOnError extends boolean = false>(
+  options: Options<CountSearchContactsData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<CountSearchContactsResponses, CountSearchContactsErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contacts/search/count',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
  * GDPR erasure: blanks the contact's personal data, keeping only its suppression hashes.
  */
 export const anonymiseContact = <ThrowOnError extends boolean = false>(
   options: Options<AnonymiseContactData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<AnonymiseContactResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<AnonymiseContactResponses, AnonymiseContactErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -755,7 +900,7 @@ export const anonymiseContact = <ThrowOnError extends boolean = false>(
 export const getPersonalData = <ThrowOnError extends boolean = false>(
   options: Options<GetPersonalDataData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetPersonalDataResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetPersonalDataResponses, GetPersonalDataErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -770,7 +915,7 @@ export const getPersonalData = <ThrowOnError extends boolean = false>(
 export const recordDeliverabilityEvents = <ThrowOnError extends boolean = false>(
   options: Options<RecordDeliverabilityEventsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<RecordDeliverabilityEventsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<RecordDeliverabilityEventsResponses, RecordDeliverabilityEventsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -787,7 +932,7 @@ export const recordDeliverabilityEvents = <ThrowOnError extends boolean = false>
  * Lists the account's static groups with their sizes.
  */
 export const listGroups = <ThrowOnError extends boolean = false>(options?: Options<ListGroupsData, ThrowOnError>) =>
-  (options?.client ?? client).get<ListGroupsResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<ListGroupsResponses, ListGroupsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -800,7 +945,7 @@ export const listGroups = <ThrowOnError extends boolean = false>(options?: Optio
  * Creates a static group; names are unique per account, ignoring case.
  */
 export const createGroup = <ThrowOnError extends boolean = false>(options: Options<CreateGroupData, ThrowOnError>) =>
-  (options.client ?? client).post<CreateGroupResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateGroupResponses, CreateGroupErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -817,7 +962,7 @@ export const createGroup = <ThrowOnError extends boolean = false>(options: Optio
  * Deletes the group; its contacts stay.
  */
 export const deleteGroup = <ThrowOnError extends boolean = false>(options: Options<DeleteGroupData, ThrowOnError>) =>
-  (options.client ?? client).delete<DeleteGroupResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteGroupResponses, DeleteGroupErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -827,7 +972,7 @@ export const deleteGroup = <ThrowOnError extends boolean = false>(options: Optio
   });
 
 export const getGroup = <ThrowOnError extends boolean = false>(options: Options<GetGroupData, ThrowOnError>) =>
-  (options.client ?? client).get<GetGroupResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetGroupResponses, GetGroupErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -837,7 +982,7 @@ export const getGroup = <ThrowOnError extends boolean = false>(options: Options<
   });
 
 export const renameGroup = <ThrowOnError extends boolean = false>(options: Options<RenameGroupData, ThrowOnError>) =>
-  (options.client ?? client).put<RenameGroupResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<RenameGroupResponses, RenameGroupErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -856,7 +1001,7 @@ export const renameGroup = <ThrowOnError extends boolean = false>(options: Optio
 export const removeGroupContacts = <ThrowOnError extends boolean = false>(
   options: Options<RemoveGroupContactsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<RemoveGroupContactsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<RemoveGroupContactsResponses, RemoveGroupContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -875,7 +1020,7 @@ export const removeGroupContacts = <ThrowOnError extends boolean = false>(
 export const addGroupContacts = <ThrowOnError extends boolean = false>(
   options: Options<AddGroupContactsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<AddGroupContactsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<AddGroupContactsResponses, AddGroupContactsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -894,7 +1039,7 @@ export const addGroupContacts = <ThrowOnError extends boolean = false>(
 export const uploadImportDraft = <ThrowOnError extends boolean = false>(
   options: Options<UploadImportDraftData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<UploadImportDraftResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<UploadImportDraftResponses, UploadImportDraftErrors, ThrowOnError>({
     ...formDataBodySerializer,
     security: [
       { scheme: 'bearer', type: 'http' },
@@ -914,7 +1059,7 @@ export const uploadImportDraft = <ThrowOnError extends boolean = false>(
 export const createImportDraftFromText = <ThrowOnError extends boolean = false>(
   options: Options<CreateImportDraftFromTextData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<CreateImportDraftFromTextResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<CreateImportDraftFromTextResponses, CreateImportDraftFromTextErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -933,7 +1078,7 @@ export const createImportDraftFromText = <ThrowOnError extends boolean = false>(
 export const deleteImportDraft = <ThrowOnError extends boolean = false>(
   options: Options<DeleteImportDraftData, ThrowOnError>,
 ) =>
-  (options.client ?? client).delete<DeleteImportDraftResponses, unknown, ThrowOnError>({
+  (options.client ?? client).delete<DeleteImportDraftResponses, DeleteImportDraftErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -945,7 +1090,7 @@ export const deleteImportDraft = <ThrowOnError extends boolean = false>(
 export const getImportDraft = <ThrowOnError extends boolean = false>(
   options: Options<GetImportDraftData, ThrowOnError>,
 ) =>
-  (options.client ?? client).get<GetImportDraftResponses, unknown, ThrowOnError>({
+  (options.client ?? client).get<GetImportDraftResponses, GetImportDraftErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -960,7 +1105,7 @@ export const getImportDraft = <ThrowOnError extends boolean = false>(
 export const correctImportDraftCells = <ThrowOnError extends boolean = false>(
   options: Options<CorrectImportDraftCellsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).patch<CorrectImportDraftCellsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).patch<CorrectImportDraftCellsResponses, CorrectImportDraftCellsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -979,7 +1124,7 @@ export const correctImportDraftCells = <ThrowOnError extends boolean = false>(
 export const confirmImportDraft = <ThrowOnError extends boolean = false>(
   options: Options<ConfirmImportDraftData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<ConfirmImportDraftResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<ConfirmImportDraftResponses, ConfirmImportDraftErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -998,7 +1143,7 @@ export const confirmImportDraft = <ThrowOnError extends boolean = false>(
 export const setImportDraftMatchings = <ThrowOnError extends boolean = false>(
   options: Options<SetImportDraftMatchingsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<SetImportDraftMatchingsResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<SetImportDraftMatchingsResponses, SetImportDraftMatchingsErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1017,7 +1162,7 @@ export const setImportDraftMatchings = <ThrowOnError extends boolean = false>(
 export const chooseImportDraftSheet = <ThrowOnError extends boolean = false>(
   options: Options<ChooseImportDraftSheetData, ThrowOnError>,
 ) =>
-  (options.client ?? client).put<ChooseImportDraftSheetResponses, unknown, ThrowOnError>({
+  (options.client ?? client).put<ChooseImportDraftSheetResponses, ChooseImportDraftSheetErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1036,7 +1181,7 @@ export const chooseImportDraftSheet = <ThrowOnError extends boolean = false>(
 export const validateImportDraft = <ThrowOnError extends boolean = false>(
   options: Options<ValidateImportDraftData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<ValidateImportDraftResponses, unknown, ThrowOnError>({
+  (options.client ?? client).post<ValidateImportDraftResponses, ValidateImportDraftErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1055,7 +1200,7 @@ export const validateImportDraft = <ThrowOnError extends boolean = false>(
 export const downloadImportTemplate = <ThrowOnError extends boolean = false>(
   options?: Options<DownloadImportTemplateData, ThrowOnError>,
 ) =>
-  (options?.client ?? client).get<DownloadImportTemplateResponses, unknown, ThrowOnError>({
+  (options?.client ?? client).get<DownloadImportTemplateResponses, DownloadImportTemplateErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -1064,8 +1209,204 @@ export const downloadImportTemplate = <ThrowOnError extends boolean = false>(
     ...options,
   });
 
+export const getAllSegments = <ThrowOnError extends boolean = false>(
+  options?: Options<GetAllSegmentsData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<GetAllSegmentsResponses, GetAllSegmentsErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segment',
+    ...options,
+  });
+
+export const postSegment = <ThrowOnError extends boolean = false>(options: Options<PostSegmentData, ThrowOnError>) =>
+  (options.client ?? client).post<PostSegmentResponses, PostSegmentErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segment',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+export const putSegment = <ThrowOnError extends boolean = false>(options: Options<PutSegmentData, ThrowOnError>) =>
+  (options.client ?? client).put<PutSegmentResponses, PutSegmentErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segment',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Answers the segment's fresh count (membership is always live: nothing to rebuild).
+ */
+export const updateSegmentCache = <ThrowOnError extends boolean = false>(
+  options: Options<UpdateSegmentCacheData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<UpdateSegmentCacheResponses, UpdateSegmentCacheErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segment/updatecache/{id}',
+    ...options,
+  });
+
+export const deleteV4Segment = <ThrowOnError extends boolean = false>(
+  options: Options<DeleteV4SegmentData, ThrowOnError>,
+) =>
+  (options.client ?? client).delete<DeleteV4SegmentResponses, DeleteV4SegmentErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segment/{id}',
+    ...options,
+  });
+
+export const getV4Segment = <ThrowOnError extends boolean = false>(options: Options<GetV4SegmentData, ThrowOnError>) =>
+  (options.client ?? client).get<GetV4SegmentResponses, GetV4SegmentErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segment/{id}',
+    ...options,
+  });
+
+/**
+ * The account's segments, default ones first.
+ */
+export const listSegments = <ThrowOnError extends boolean = false>(options?: Options<ListSegmentsData, ThrowOnError>) =>
+  (options?.client ?? client).get<ListSegmentsResponses, ListSegmentsErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segments',
+    ...options,
+  });
+
+/**
+ * Saves a criteria tree as a segment; 400 names each criterion it refuses by its path.
+ */
+export const createSegment = <ThrowOnError extends boolean = false>(
+  options: Options<CreateSegmentData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<CreateSegmentResponses, CreateSegmentErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segments',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Every field a criterion may name, with its operators and list values: what a criteria builder needs.
+ */
+export const getSegmentFields = <ThrowOnError extends boolean = false>(
+  options?: Options<GetSegmentFieldsData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<GetSegmentFieldsResponses, GetSegmentFieldsErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segments/fields',
+    ...options,
+  });
+
+/**
+ * Deletes a segment; 409 naming the segments that use it, if any.
+ */
+export const deleteSegment = <ThrowOnError extends boolean = false>(
+  options: Options<DeleteSegmentData, ThrowOnError>,
+) =>
+  (options.client ?? client).delete<DeleteSegmentResponses, DeleteSegmentErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segments/{id}',
+    ...options,
+  });
+
+export const getSegment = <ThrowOnError extends boolean = false>(options: Options<GetSegmentData, ThrowOnError>) =>
+  (options.client ?? client).get<GetSegmentResponses, GetSegmentErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segments/{id}',
+    ...options,
+  });
+
+/**
+ * Replaces a segment's name, description and tree (default segments are read-only: 409).
+ */
+export const updateSegment = <ThrowOnError extends boolean = false>(
+  options: Options<UpdateSegmentData, ThrowOnError>,
+) =>
+  (options.client ?? client).put<UpdateSegmentResponses, UpdateSegmentErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segments/{id}',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * The segment's contacts by id, a page at a time, with the chosen fields.
+ */
+export const listSegmentContacts = <ThrowOnError extends boolean = false>(
+  options: Options<ListSegmentContactsData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<ListSegmentContactsResponses, ListSegmentContactsErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segments/{id}/contacts',
+    ...options,
+  });
+
+/**
+ * How many contacts are in the segment now (membership is live).
+ */
+export const countSegment = <ThrowOnError extends boolean = false>(options: Options<CountSegmentData, ThrowOnError>) =>
+  (options.client ?? client).get<CountSegmentResponses, CountSegmentErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/segments/{id}/count',
+    ...options,
+  });
+
 /**
  * Readiness: answers 200 when the database answers, 503 otherwise.
  */
 export const getHealth = <ThrowOnError extends boolean = false>(options?: Options<GetHealthData, ThrowOnError>) =>
-  (options?.client ?? client).get<GetHealthResponses, unknown, ThrowOnError>({ url: '/health', ...options });
+  (options?.client ?? client).get<GetHealthResponses, GetHealthErrors, ThrowOnError>({ url: '/health', ...options });

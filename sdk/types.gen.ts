@@ -41,6 +41,10 @@ export type BulkContactWriteResultDto = {
 };
 
 export type BulkItemResultDto = {
+  /**
+   * The error code, as in an error answer (`ContactKeyTaken`, `InvalidAttributes`…).
+   */
+  code?: string;
   contactKey: string | null;
   details?: Array<ErrorDetailDto>;
   id?: number;
@@ -370,6 +374,44 @@ export type ContactPersonalDataDto = {
   suppressions: Array<ContactSuppressionDto>;
 };
 
+export type ContactSearchCountDto = {
+  /**
+   * A criteria tree: {"all": [node…]}, {"any": [node…]}, {"not": node}, {"field": KEY, "op": OP, "value": V} or "values": [V…], {"inSegment": ID}, {"inGroup": ID}, {"inImport": ID}.
+   */
+  tree: {
+    [key: string]: unknown;
+  };
+};
+
+export type ContactSearchDto = {
+  /**
+   * `nextCursor` of the previous page.
+   */
+  cursor?: string;
+  /**
+   * Fields to return: built-in keys or custom field ids (default: every field with a value).
+   */
+  fields?: Array<string>;
+  /**
+   * Page size, 1 to 1000 (default 100).
+   */
+  limit?: number;
+  /**
+   * A criteria tree: {"all": [node…]}, {"any": [node…]}, {"not": node}, {"field": KEY, "op": OP, "value": V} or "values": [V…], {"inSegment": ID}, {"inGroup": ID}, {"inImport": ID}.
+   */
+  tree: {
+    [key: string]: unknown;
+  };
+};
+
+export type ContactSelectionPageDto = {
+  contacts: Array<ContactDataDto>;
+  /**
+   * Pass as `cursor` for the next page; null on the last page.
+   */
+  nextCursor: string | null;
+};
+
 export type ContactSuppressionDto = {
   channel: 'email' | 'sms';
   optIn: string | null;
@@ -439,6 +481,66 @@ export type CreateFieldValueDto = {
   text: string;
 };
 
+export type CriteriaCatalogueDto = {
+  fields: Array<CriteriaFieldDto>;
+  maxCriteria: number;
+  /**
+   * Tree limits.
+   */
+  maxDepth: number;
+  /**
+   * Membership criteria: `{"inSegment": id}`, `{"inGroup": id}`, `{"inImport": id}`.
+   */
+  memberships: Array<string>;
+};
+
+export type CriteriaFieldDto = {
+  custom: boolean;
+  format: string;
+  /**
+   * What a criterion's `field` takes: a built-in key or a custom field id as a string.
+   */
+  key: string;
+  kind: 'text' | 'number' | 'date' | 'single' | 'multi' | 'enum' | 'boolean';
+  labelEn: string;
+  labelFr: string;
+  operators: Array<
+    | 'equals'
+    | 'notEquals'
+    | 'startsWith'
+    | 'notStartsWith'
+    | 'endsWith'
+    | 'notEndsWith'
+    | 'contains'
+    | 'notContains'
+    | 'in'
+    | 'notIn'
+    | 'isEmpty'
+    | 'isNotEmpty'
+    | 'greaterThan'
+    | 'lessThan'
+    | 'between'
+    | 'on'
+    | 'before'
+    | 'after'
+    | 'inLastDays'
+    | 'notInLastDays'
+    | 'anniversaryInNextDays'
+    | 'hasAny'
+    | 'hasAll'
+    | 'hasNone'
+  >;
+  /**
+   * List fields: the accepted values (custom lists also accept a value's text).
+   */
+  values?: Array<CriteriaValueDto>;
+};
+
+export type CriteriaValueDto = {
+  label: string;
+  value: string | number;
+};
+
 export type DeliverabilityEventBatchDto = {
   /**
    * 1 to 10,000 events. Items are checked one by one: a bad one is reported, the others applied.
@@ -488,8 +590,31 @@ export type DeliverabilityEventDto = {
 };
 
 export type ErrorDetailDto = {
+  /**
+   * The field concerned, when there is one (`attributes.0.fieldValue`).
+   */
   field?: string;
   message: string;
+};
+
+export type ErrorDto = {
+  /**
+   * What went wrong, stable for clients to branch on (`FieldNameTaken`, `ValidationFailed`, `RouteNotFound`…).
+   */
+  code: string;
+  /**
+   * One entry per invalid field or item, when there are several.
+   */
+  details?: Array<ErrorDetailDto>;
+  /**
+   * The HTTP status text.
+   */
+  error: string;
+  /**
+   * What to fix, in words.
+   */
+  message: string;
+  statusCode: number;
 };
 
 export type EventBatchResultDto = {
@@ -918,6 +1043,49 @@ export type PurgeOperationDto = {
   Status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
 };
 
+export type SegmentCountDto = {
+  count: number;
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`: membership is computed when asked, so this is the moment of the answer.
+   */
+  countedAt: string;
+};
+
+export type SegmentDto = {
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`.
+   */
+  creationDate: string;
+  description: string;
+  id: number;
+  /**
+   * Default segments exist in every account with the same ids and cannot be changed.
+   */
+  isDefault: boolean;
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`.
+   */
+  modificationDate: string;
+  name: string;
+  /**
+   * A criteria tree: {"all": [node…]}, {"any": [node…]}, {"not": node}, {"field": KEY, "op": OP, "value": V} or "values": [V…], {"inSegment": ID}, {"inGroup": ID}, {"inImport": ID}.
+   */
+  tree: {
+    [key: string]: unknown;
+  };
+};
+
+export type SegmentWriteDto = {
+  description?: string;
+  name: string;
+  /**
+   * A criteria tree: {"all": [node…]}, {"any": [node…]}, {"not": node}, {"field": KEY, "op": OP, "value": V} or "values": [V…], {"inSegment": ID}, {"inGroup": ID}, {"inImport": ID}.
+   */
+  tree: {
+    [key: string]: unknown;
+  };
+};
+
 export type SetImportDraftMatchingsDto = {
   /**
    * Values for fields absent from the file, applied to every row.
@@ -965,6 +1133,60 @@ export type UploadImportDraftDto = {
   file: Blob | File;
 };
 
+export type V4SegmentAnswerDto = {
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`.
+   */
+  creationDate: string;
+  description: string;
+  /**
+   * The criteria as JSON text.
+   */
+  details: string;
+  id: number;
+  /**
+   * `union` or `intersection`.
+   */
+  mode: string;
+  name: string;
+};
+
+export type V4SegmentDto = {
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`; ignored on writes.
+   */
+  creationDate?: string;
+  description?: string;
+  /**
+   * The criteria as JSON text: a tree, or an array of criteria combined by `mode`.
+   */
+  details: string;
+  id?: number;
+  /**
+   * How an array in `details` is combined: `union` (any, the default) or `intersection` (all).
+   */
+  mode?: 'union' | 'intersection';
+  name: string;
+};
+
+export type V4SegmentUpdateDto = {
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`; ignored on writes.
+   */
+  creationDate?: string;
+  description?: string;
+  /**
+   * The criteria as JSON text: a tree, or an array of criteria combined by `mode`.
+   */
+  details: string;
+  id?: number;
+  /**
+   * How an array in `details` is combined: `union` (any, the default) or `intersection` (all).
+   */
+  mode?: 'union' | 'intersection';
+  name: string;
+};
+
 export type ValidateImportDraftDto = {
   /**
    * Rows to answer. Default 100, at most 1000.
@@ -987,6 +1209,15 @@ export type GetContactFieldsData = {
   url: '/api/rest/v4/account/contactattribute';
 };
 
+export type GetContactFieldsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactFieldsError = GetContactFieldsErrors[keyof GetContactFieldsErrors];
+
 export type GetContactFieldsResponses = {
   200: Array<FieldDto>;
 };
@@ -999,6 +1230,15 @@ export type CreateContactFieldData = {
   query?: never;
   url: '/api/rest/v4/account/contactattribute';
 };
+
+export type CreateContactFieldErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateContactFieldError = CreateContactFieldErrors[keyof CreateContactFieldErrors];
 
 export type CreateContactFieldResponses = {
   201: FieldDto;
@@ -1013,6 +1253,15 @@ export type UpdateContactFieldData = {
   url: '/api/rest/v4/account/contactattribute';
 };
 
+export type UpdateContactFieldErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateContactFieldError = UpdateContactFieldErrors[keyof UpdateContactFieldErrors];
+
 export type UpdateContactFieldResponses = {
   200: FieldDto;
 };
@@ -1026,6 +1275,15 @@ export type GetBuiltinFieldsData = {
   url: '/api/rest/v4/account/contactattribute/builtin';
 };
 
+export type GetBuiltinFieldsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetBuiltinFieldsError = GetBuiltinFieldsErrors[keyof GetBuiltinFieldsErrors];
+
 export type GetBuiltinFieldsResponses = {
   200: Array<BuiltinFieldDto>;
 };
@@ -1038,6 +1296,15 @@ export type UpdateContactFieldValueData = {
   query?: never;
   url: '/api/rest/v4/account/contactattribute/value';
 };
+
+export type UpdateContactFieldValueErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateContactFieldValueError = UpdateContactFieldValueErrors[keyof UpdateContactFieldValueErrors];
 
 export type UpdateContactFieldValueResponses = {
   200: FieldValueDto;
@@ -1054,6 +1321,15 @@ export type DeleteContactFieldValueData = {
   url: '/api/rest/v4/account/contactattribute/value/{id}';
 };
 
+export type DeleteContactFieldValueErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteContactFieldValueError = DeleteContactFieldValueErrors[keyof DeleteContactFieldValueErrors];
+
 export type DeleteContactFieldValueResponses = {
   204: void;
 };
@@ -1068,6 +1344,15 @@ export type GetContactFieldValuesData = {
   query?: never;
   url: '/api/rest/v4/account/contactattribute/value/{id}';
 };
+
+export type GetContactFieldValuesErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactFieldValuesError = GetContactFieldValuesErrors[keyof GetContactFieldValuesErrors];
 
 export type GetContactFieldValuesResponses = {
   200: Array<FieldValueDto>;
@@ -1084,6 +1369,15 @@ export type CreateContactFieldValueData = {
   url: '/api/rest/v4/account/contactattribute/value/{id}';
 };
 
+export type CreateContactFieldValueErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateContactFieldValueError = CreateContactFieldValueErrors[keyof CreateContactFieldValueErrors];
+
 export type CreateContactFieldValueResponses = {
   201: FieldValueDto;
 };
@@ -1098,6 +1392,15 @@ export type DeleteContactFieldData = {
   query?: never;
   url: '/api/rest/v4/account/contactattribute/{id}';
 };
+
+export type DeleteContactFieldErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteContactFieldError = DeleteContactFieldErrors[keyof DeleteContactFieldErrors];
 
 export type DeleteContactFieldResponses = {
   204: void;
@@ -1114,6 +1417,15 @@ export type GetContactFieldData = {
   url: '/api/rest/v4/account/contactattribute/{id}';
 };
 
+export type GetContactFieldErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactFieldError = GetContactFieldErrors[keyof GetContactFieldErrors];
+
 export type GetContactFieldResponses = {
   200: FieldDto;
 };
@@ -1126,6 +1438,15 @@ export type UpdateAccountSettingsData = {
   query?: never;
   url: '/api/rest/v4/account/settingsattribute';
 };
+
+export type UpdateAccountSettingsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateAccountSettingsError = UpdateAccountSettingsErrors[keyof UpdateAccountSettingsErrors];
 
 export type UpdateAccountSettingsResponses = {
   200: SettingsDto;
@@ -1142,6 +1463,15 @@ export type GetAccountSettingData = {
   url: '/api/rest/v4/account/settingsattribute/{setting}';
 };
 
+export type GetAccountSettingErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetAccountSettingError = GetAccountSettingErrors[keyof GetAccountSettingErrors];
+
 export type GetAccountSettingResponses = {
   200: SettingsDto;
 };
@@ -1154,6 +1484,15 @@ export type CreateAccountData = {
   query?: never;
   url: '/api/rest/v4/admin/accounts';
 };
+
+export type CreateAccountErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateAccountError = CreateAccountErrors[keyof CreateAccountErrors];
 
 export type CreateAccountResponses = {
   201: AccountCreatedDto;
@@ -1170,6 +1509,15 @@ export type RotateAccountKeyData = {
   url: '/api/rest/v4/admin/accounts/{id}/keys';
 };
 
+export type RotateAccountKeyErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type RotateAccountKeyError = RotateAccountKeyErrors[keyof RotateAccountKeyErrors];
+
 export type RotateAccountKeyResponses = {
   201: AccountCreatedDto;
 };
@@ -1183,6 +1531,15 @@ export type UpsertContactData = {
   url: '/api/rest/v4/contact/attribute';
 };
 
+export type UpsertContactErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpsertContactError = UpsertContactErrors[keyof UpsertContactErrors];
+
 export type UpsertContactResponses = {
   201: ContactWriteResultDto;
 };
@@ -1195,6 +1552,15 @@ export type UpdateContactData = {
   query?: never;
   url: '/api/rest/v4/contact/attribute';
 };
+
+export type UpdateContactErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateContactError = UpdateContactErrors[keyof UpdateContactErrors];
 
 export type UpdateContactResponses = {
   200: ContactWriteResultDto;
@@ -1211,6 +1577,15 @@ export type DeleteContactData = {
   url: '/api/rest/v4/contact/attribute/{contactKey}';
 };
 
+export type DeleteContactErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteContactError = DeleteContactErrors[keyof DeleteContactErrors];
+
 export type DeleteContactResponses = {
   204: void;
 };
@@ -1225,6 +1600,15 @@ export type GetContactData = {
   query?: never;
   url: '/api/rest/v4/contact/attribute/{contactKey}';
 };
+
+export type GetContactErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactError = GetContactErrors[keyof GetContactErrors];
 
 export type GetContactResponses = {
   200: Array<ContactDataV4Dto>;
@@ -1241,6 +1625,15 @@ export type DeleteContactByIdData = {
   url: '/api/rest/v4/contact/attributebycid/{id}';
 };
 
+export type DeleteContactByIdErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteContactByIdError = DeleteContactByIdErrors[keyof DeleteContactByIdErrors];
+
 export type DeleteContactByIdResponses = {
   204: void;
 };
@@ -1255,6 +1648,15 @@ export type GetContactByIdData = {
   query?: never;
   url: '/api/rest/v4/contact/attributebycid/{id}';
 };
+
+export type GetContactByIdErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactByIdError = GetContactByIdErrors[keyof GetContactByIdErrors];
 
 export type GetContactByIdResponses = {
   200: Array<ContactDataV4Dto>;
@@ -1271,6 +1673,15 @@ export type GetContactWithValueIdsData = {
   url: '/api/rest/v4/contact/attributevalueid/{contactKey}';
 };
 
+export type GetContactWithValueIdsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactWithValueIdsError = GetContactWithValueIdsErrors[keyof GetContactWithValueIdsErrors];
+
 export type GetContactWithValueIdsResponses = {
   200: Array<ContactDataV4Dto>;
 };
@@ -1286,6 +1697,15 @@ export type GetContactByIdWithValueIdsData = {
   url: '/api/rest/v4/contact/attributevalueidbycid/{id}';
 };
 
+export type GetContactByIdWithValueIdsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactByIdWithValueIdsError = GetContactByIdWithValueIdsErrors[keyof GetContactByIdWithValueIdsErrors];
+
 export type GetContactByIdWithValueIdsResponses = {
   200: Array<ContactDataV4Dto>;
 };
@@ -1299,6 +1719,15 @@ export type AddContactActivityData = {
   query?: never;
   url: '/api/rest/v4/contact/history';
 };
+
+export type AddContactActivityErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type AddContactActivityError = AddContactActivityErrors[keyof AddContactActivityErrors];
 
 export type AddContactActivityResponses = {
   201: ContactActivityAddedDto;
@@ -1315,6 +1744,15 @@ export type GetContactHistoryData = {
   query?: never;
   url: '/api/rest/v4/contact/history/{contactKey}/{size}';
 };
+
+export type GetContactHistoryErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactHistoryError = GetContactHistoryErrors[keyof GetContactHistoryErrors];
 
 export type GetContactHistoryResponses = {
   200: ContactHistoryDto;
@@ -1345,6 +1783,15 @@ export type ListContactsData = {
   url: '/api/rest/v4/contacts';
 };
 
+export type ListContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListContactsError = ListContactsErrors[keyof ListContactsErrors];
+
 export type ListContactsResponses = {
   200: ContactPageDto;
 };
@@ -1357,6 +1804,15 @@ export type UpsertContactsData = {
   query?: never;
   url: '/api/rest/v4/contacts/attribute';
 };
+
+export type UpsertContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpsertContactsError = UpsertContactsErrors[keyof UpsertContactsErrors];
 
 export type UpsertContactsResponses = {
   201: BulkContactWriteResultDto;
@@ -1371,6 +1827,15 @@ export type UpdateContactsData = {
   url: '/api/rest/v4/contacts/attribute';
 };
 
+export type UpdateContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateContactsError = UpdateContactsErrors[keyof UpdateContactsErrors];
+
 export type UpdateContactsResponses = {
   200: BulkContactWriteResultDto;
 };
@@ -1383,6 +1848,15 @@ export type SearchContactHistoryData = {
   query?: never;
   url: '/api/rest/v4/contacts/history/search';
 };
+
+export type SearchContactHistoryErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type SearchContactHistoryError = SearchContactHistoryErrors[keyof SearchContactHistoryErrors];
 
 export type SearchContactHistoryResponses = {
   200: ContactHistorySearchDto;
@@ -1397,6 +1871,15 @@ export type ListImportsData = {
   url: '/api/rest/v4/contacts/import';
 };
 
+export type ListImportsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListImportsError = ListImportsErrors[keyof ListImportsErrors];
+
 export type ListImportsResponses = {
   200: Array<ImportOperationDto>;
 };
@@ -1409,6 +1892,15 @@ export type CreateImportData = {
   query?: never;
   url: '/api/rest/v4/contacts/import/add';
 };
+
+export type CreateImportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateImportError = CreateImportErrors[keyof CreateImportErrors];
 
 export type CreateImportResponses = {
   201: ImportOperationDto;
@@ -1425,6 +1917,15 @@ export type DownloadImportFileData = {
   url: '/api/rest/v4/contacts/import/file/{fileName}';
 };
 
+export type DownloadImportFileErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DownloadImportFileError = DownloadImportFileErrors[keyof DownloadImportFileErrors];
+
 export type DownloadImportFileResponses = {
   200: Blob | File;
 };
@@ -1439,6 +1940,15 @@ export type DeleteImportData = {
   query?: never;
   url: '/api/rest/v4/contacts/import/{id}';
 };
+
+export type DeleteImportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteImportError = DeleteImportErrors[keyof DeleteImportErrors];
 
 export type DeleteImportResponses = {
   204: void;
@@ -1455,6 +1965,15 @@ export type GetImportData = {
   url: '/api/rest/v4/contacts/import/{id}';
 };
 
+export type GetImportErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetImportError = GetImportErrors[keyof GetImportErrors];
+
 export type GetImportResponses = {
   200: ImportOperationDto;
 };
@@ -1468,6 +1987,15 @@ export type ListPurgesData = {
   url: '/api/rest/v4/contacts/purge';
 };
 
+export type ListPurgesErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListPurgesError = ListPurgesErrors[keyof ListPurgesErrors];
+
 export type ListPurgesResponses = {
   200: Array<PurgeOperationDto>;
 };
@@ -1480,6 +2008,15 @@ export type CreatePurgeData = {
   query?: never;
   url: '/api/rest/v4/contacts/purge/add';
 };
+
+export type CreatePurgeErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreatePurgeError = CreatePurgeErrors[keyof CreatePurgeErrors];
 
 export type CreatePurgeResponses = {
   201: PurgeOperationDto;
@@ -1496,6 +2033,15 @@ export type DownloadPurgeFileData = {
   url: '/api/rest/v4/contacts/purge/file/{fileName}';
 };
 
+export type DownloadPurgeFileErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DownloadPurgeFileError = DownloadPurgeFileErrors[keyof DownloadPurgeFileErrors];
+
 export type DownloadPurgeFileResponses = {
   200: Blob | File;
 };
@@ -1510,6 +2056,15 @@ export type DeletePurgeData = {
   query?: never;
   url: '/api/rest/v4/contacts/purge/{id}';
 };
+
+export type DeletePurgeErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeletePurgeError = DeletePurgeErrors[keyof DeletePurgeErrors];
 
 export type DeletePurgeResponses = {
   204: void;
@@ -1526,11 +2081,64 @@ export type GetPurgeData = {
   url: '/api/rest/v4/contacts/purge/{id}';
 };
 
+export type GetPurgeErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetPurgeError = GetPurgeErrors[keyof GetPurgeErrors];
+
 export type GetPurgeResponses = {
   200: PurgeOperationDto;
 };
 
 export type GetPurgeResponse = GetPurgeResponses[keyof GetPurgeResponses];
+
+export type SearchContactsData = {
+  body: ContactSearchDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/contacts/search';
+};
+
+export type SearchContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type SearchContactsError = SearchContactsErrors[keyof SearchContactsErrors];
+
+export type SearchContactsResponses = {
+  200: ContactSelectionPageDto;
+};
+
+export type SearchContactsResponse = SearchContactsResponses[keyof SearchContactsResponses];
+
+export type CountSearchContactsData = {
+  body: ContactSearchCountDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/contacts/search/count';
+};
+
+export type CountSearchContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CountSearchContactsError = CountSearchContactsErrors[keyof CountSearchContactsErrors];
+
+export type CountSearchContactsResponses = {
+  200: SegmentCountDto;
+};
+
+export type CountSearchContactsResponse = CountSearchContactsResponses[keyof CountSearchContactsResponses];
 
 export type AnonymiseContactData = {
   body?: never;
@@ -1540,6 +2148,15 @@ export type AnonymiseContactData = {
   query?: never;
   url: '/api/rest/v4/contacts/{id}/anonymise';
 };
+
+export type AnonymiseContactErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type AnonymiseContactError = AnonymiseContactErrors[keyof AnonymiseContactErrors];
 
 export type AnonymiseContactResponses = {
   200: AnonymisedContactDto;
@@ -1556,6 +2173,15 @@ export type GetPersonalDataData = {
   url: '/api/rest/v4/contacts/{id}/personal-data';
 };
 
+export type GetPersonalDataErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetPersonalDataError = GetPersonalDataErrors[keyof GetPersonalDataErrors];
+
 export type GetPersonalDataResponses = {
   200: ContactPersonalDataDto;
 };
@@ -1568,6 +2194,15 @@ export type RecordDeliverabilityEventsData = {
   query?: never;
   url: '/api/rest/v4/deliverability/events';
 };
+
+export type RecordDeliverabilityEventsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type RecordDeliverabilityEventsError = RecordDeliverabilityEventsErrors[keyof RecordDeliverabilityEventsErrors];
 
 export type RecordDeliverabilityEventsResponses = {
   200: EventBatchResultDto;
@@ -1583,6 +2218,15 @@ export type ListGroupsData = {
   url: '/api/rest/v4/groups';
 };
 
+export type ListGroupsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListGroupsError = ListGroupsErrors[keyof ListGroupsErrors];
+
 export type ListGroupsResponses = {
   200: Array<GroupDto>;
 };
@@ -1595,6 +2239,15 @@ export type CreateGroupData = {
   query?: never;
   url: '/api/rest/v4/groups';
 };
+
+export type CreateGroupErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateGroupError = CreateGroupErrors[keyof CreateGroupErrors];
 
 export type CreateGroupResponses = {
   201: GroupDto;
@@ -1611,6 +2264,15 @@ export type DeleteGroupData = {
   url: '/api/rest/v4/groups/{id}';
 };
 
+export type DeleteGroupErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteGroupError = DeleteGroupErrors[keyof DeleteGroupErrors];
+
 export type DeleteGroupResponses = {
   204: void;
 };
@@ -1625,6 +2287,15 @@ export type GetGroupData = {
   query?: never;
   url: '/api/rest/v4/groups/{id}';
 };
+
+export type GetGroupErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetGroupError = GetGroupErrors[keyof GetGroupErrors];
 
 export type GetGroupResponses = {
   200: GroupDto;
@@ -1641,6 +2312,15 @@ export type RenameGroupData = {
   url: '/api/rest/v4/groups/{id}';
 };
 
+export type RenameGroupErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type RenameGroupError = RenameGroupErrors[keyof RenameGroupErrors];
+
 export type RenameGroupResponses = {
   200: GroupDto;
 };
@@ -1655,6 +2335,15 @@ export type RemoveGroupContactsData = {
   query?: never;
   url: '/api/rest/v4/groups/{id}/contacts';
 };
+
+export type RemoveGroupContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type RemoveGroupContactsError = RemoveGroupContactsErrors[keyof RemoveGroupContactsErrors];
 
 export type RemoveGroupContactsResponses = {
   200: GroupMembershipResultDto;
@@ -1671,6 +2360,15 @@ export type AddGroupContactsData = {
   url: '/api/rest/v4/groups/{id}/contacts';
 };
 
+export type AddGroupContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type AddGroupContactsError = AddGroupContactsErrors[keyof AddGroupContactsErrors];
+
 export type AddGroupContactsResponses = {
   200: GroupMembershipResultDto;
 };
@@ -1684,6 +2382,15 @@ export type UploadImportDraftData = {
   url: '/api/rest/v4/imports/drafts';
 };
 
+export type UploadImportDraftErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UploadImportDraftError = UploadImportDraftErrors[keyof UploadImportDraftErrors];
+
 export type UploadImportDraftResponses = {
   201: ImportDraftDto;
 };
@@ -1696,6 +2403,15 @@ export type CreateImportDraftFromTextData = {
   query?: never;
   url: '/api/rest/v4/imports/drafts/pasted';
 };
+
+export type CreateImportDraftFromTextErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateImportDraftFromTextError = CreateImportDraftFromTextErrors[keyof CreateImportDraftFromTextErrors];
 
 export type CreateImportDraftFromTextResponses = {
   201: ImportDraftDto;
@@ -1713,6 +2429,15 @@ export type DeleteImportDraftData = {
   url: '/api/rest/v4/imports/drafts/{id}';
 };
 
+export type DeleteImportDraftErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteImportDraftError = DeleteImportDraftErrors[keyof DeleteImportDraftErrors];
+
 export type DeleteImportDraftResponses = {
   204: void;
 };
@@ -1727,6 +2452,15 @@ export type GetImportDraftData = {
   query?: never;
   url: '/api/rest/v4/imports/drafts/{id}';
 };
+
+export type GetImportDraftErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetImportDraftError = GetImportDraftErrors[keyof GetImportDraftErrors];
 
 export type GetImportDraftResponses = {
   200: ImportDraftDto;
@@ -1743,6 +2477,15 @@ export type CorrectImportDraftCellsData = {
   url: '/api/rest/v4/imports/drafts/{id}/cells';
 };
 
+export type CorrectImportDraftCellsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CorrectImportDraftCellsError = CorrectImportDraftCellsErrors[keyof CorrectImportDraftCellsErrors];
+
 export type CorrectImportDraftCellsResponses = {
   200: ImportDraftCorrectedRowsDto;
 };
@@ -1757,6 +2500,15 @@ export type ConfirmImportDraftData = {
   query?: never;
   url: '/api/rest/v4/imports/drafts/{id}/confirmation';
 };
+
+export type ConfirmImportDraftErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ConfirmImportDraftError = ConfirmImportDraftErrors[keyof ConfirmImportDraftErrors];
 
 export type ConfirmImportDraftResponses = {
   201: ImportOperationDto;
@@ -1773,6 +2525,15 @@ export type SetImportDraftMatchingsData = {
   url: '/api/rest/v4/imports/drafts/{id}/matchings';
 };
 
+export type SetImportDraftMatchingsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type SetImportDraftMatchingsError = SetImportDraftMatchingsErrors[keyof SetImportDraftMatchingsErrors];
+
 export type SetImportDraftMatchingsResponses = {
   200: ImportDraftDto;
 };
@@ -1788,6 +2549,15 @@ export type ChooseImportDraftSheetData = {
   url: '/api/rest/v4/imports/drafts/{id}/sheet';
 };
 
+export type ChooseImportDraftSheetErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ChooseImportDraftSheetError = ChooseImportDraftSheetErrors[keyof ChooseImportDraftSheetErrors];
+
 export type ChooseImportDraftSheetResponses = {
   200: ImportDraftColumnsDto;
 };
@@ -1802,6 +2572,15 @@ export type ValidateImportDraftData = {
   query?: never;
   url: '/api/rest/v4/imports/drafts/{id}/validation';
 };
+
+export type ValidateImportDraftErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ValidateImportDraftError = ValidateImportDraftErrors[keyof ValidateImportDraftErrors];
 
 export type ValidateImportDraftResponses = {
   200: ImportDraftValidationDto;
@@ -1821,11 +2600,357 @@ export type DownloadImportTemplateData = {
   url: '/api/rest/v4/imports/template';
 };
 
+export type DownloadImportTemplateErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DownloadImportTemplateError = DownloadImportTemplateErrors[keyof DownloadImportTemplateErrors];
+
 export type DownloadImportTemplateResponses = {
   200: Blob | File;
 };
 
 export type DownloadImportTemplateResponse = DownloadImportTemplateResponses[keyof DownloadImportTemplateResponses];
+
+export type GetAllSegmentsData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/segment';
+};
+
+export type GetAllSegmentsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetAllSegmentsError = GetAllSegmentsErrors[keyof GetAllSegmentsErrors];
+
+export type GetAllSegmentsResponses = {
+  200: Array<V4SegmentAnswerDto>;
+};
+
+export type GetAllSegmentsResponse = GetAllSegmentsResponses[keyof GetAllSegmentsResponses];
+
+export type PostSegmentData = {
+  body: V4SegmentDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/segment';
+};
+
+export type PostSegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type PostSegmentError = PostSegmentErrors[keyof PostSegmentErrors];
+
+export type PostSegmentResponses = {
+  201: V4SegmentAnswerDto;
+};
+
+export type PostSegmentResponse = PostSegmentResponses[keyof PostSegmentResponses];
+
+export type PutSegmentData = {
+  body: V4SegmentUpdateDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/segment';
+};
+
+export type PutSegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type PutSegmentError = PutSegmentErrors[keyof PutSegmentErrors];
+
+export type PutSegmentResponses = {
+  200: V4SegmentAnswerDto;
+};
+
+export type PutSegmentResponse = PutSegmentResponses[keyof PutSegmentResponses];
+
+export type UpdateSegmentCacheData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/segment/updatecache/{id}';
+};
+
+export type UpdateSegmentCacheErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateSegmentCacheError = UpdateSegmentCacheErrors[keyof UpdateSegmentCacheErrors];
+
+export type UpdateSegmentCacheResponses = {
+  200: SegmentCountDto;
+};
+
+export type UpdateSegmentCacheResponse = UpdateSegmentCacheResponses[keyof UpdateSegmentCacheResponses];
+
+export type DeleteV4SegmentData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/segment/{id}';
+};
+
+export type DeleteV4SegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteV4SegmentError = DeleteV4SegmentErrors[keyof DeleteV4SegmentErrors];
+
+export type DeleteV4SegmentResponses = {
+  204: void;
+};
+
+export type DeleteV4SegmentResponse = DeleteV4SegmentResponses[keyof DeleteV4SegmentResponses];
+
+export type GetV4SegmentData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/segment/{id}';
+};
+
+export type GetV4SegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetV4SegmentError = GetV4SegmentErrors[keyof GetV4SegmentErrors];
+
+export type GetV4SegmentResponses = {
+  200: V4SegmentAnswerDto;
+};
+
+export type GetV4SegmentResponse = GetV4SegmentResponses[keyof GetV4SegmentResponses];
+
+export type ListSegmentsData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/segments';
+};
+
+export type ListSegmentsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListSegmentsError = ListSegmentsErrors[keyof ListSegmentsErrors];
+
+export type ListSegmentsResponses = {
+  200: Array<SegmentDto>;
+};
+
+export type ListSegmentsResponse = ListSegmentsResponses[keyof ListSegmentsResponses];
+
+export type CreateSegmentData = {
+  body: SegmentWriteDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/segments';
+};
+
+export type CreateSegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateSegmentError = CreateSegmentErrors[keyof CreateSegmentErrors];
+
+export type CreateSegmentResponses = {
+  201: SegmentDto;
+};
+
+export type CreateSegmentResponse = CreateSegmentResponses[keyof CreateSegmentResponses];
+
+export type GetSegmentFieldsData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/segments/fields';
+};
+
+export type GetSegmentFieldsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetSegmentFieldsError = GetSegmentFieldsErrors[keyof GetSegmentFieldsErrors];
+
+export type GetSegmentFieldsResponses = {
+  200: CriteriaCatalogueDto;
+};
+
+export type GetSegmentFieldsResponse = GetSegmentFieldsResponses[keyof GetSegmentFieldsResponses];
+
+export type DeleteSegmentData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/segments/{id}';
+};
+
+export type DeleteSegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DeleteSegmentError = DeleteSegmentErrors[keyof DeleteSegmentErrors];
+
+export type DeleteSegmentResponses = {
+  204: void;
+};
+
+export type DeleteSegmentResponse = DeleteSegmentResponses[keyof DeleteSegmentResponses];
+
+export type GetSegmentData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/segments/{id}';
+};
+
+export type GetSegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetSegmentError = GetSegmentErrors[keyof GetSegmentErrors];
+
+export type GetSegmentResponses = {
+  200: SegmentDto;
+};
+
+export type GetSegmentResponse = GetSegmentResponses[keyof GetSegmentResponses];
+
+export type UpdateSegmentData = {
+  body: SegmentWriteDto;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/segments/{id}';
+};
+
+export type UpdateSegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type UpdateSegmentError = UpdateSegmentErrors[keyof UpdateSegmentErrors];
+
+export type UpdateSegmentResponses = {
+  200: SegmentDto;
+};
+
+export type UpdateSegmentResponse = UpdateSegmentResponses[keyof UpdateSegmentResponses];
+
+export type ListSegmentContactsData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: {
+    /**
+     * Fields to return, comma-separated built-in keys or custom field ids (default: every field with a value).
+     */
+    fields?: string;
+    /**
+     * Page size, 1 to 1000 (default 100).
+     */
+    limit?: number;
+    /**
+     * `nextCursor` of the previous page.
+     */
+    cursor?: string;
+  };
+  url: '/api/rest/v4/segments/{id}/contacts';
+};
+
+export type ListSegmentContactsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type ListSegmentContactsError = ListSegmentContactsErrors[keyof ListSegmentContactsErrors];
+
+export type ListSegmentContactsResponses = {
+  200: ContactSelectionPageDto;
+};
+
+export type ListSegmentContactsResponse = ListSegmentContactsResponses[keyof ListSegmentContactsResponses];
+
+export type CountSegmentData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/segments/{id}/count';
+};
+
+export type CountSegmentErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CountSegmentError = CountSegmentErrors[keyof CountSegmentErrors];
+
+export type CountSegmentResponses = {
+  200: SegmentCountDto;
+};
+
+export type CountSegmentResponse = CountSegmentResponses[keyof CountSegmentResponses];
 
 export type GetHealthData = {
   body?: never;
@@ -1833,6 +2958,15 @@ export type GetHealthData = {
   query?: never;
   url: '/health';
 };
+
+export type GetHealthErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetHealthError = GetHealthErrors[keyof GetHealthErrors];
 
 export type GetHealthResponses = {
   200: HealthDto;
