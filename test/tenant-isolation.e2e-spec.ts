@@ -87,6 +87,12 @@ const draft = async ({ t, a }: Context) => {
     .attach('file', csv, 'contacts.csv');
   return { id: made(res, 'a draft').id as string };
 };
+const segment = async ({ asA }: Context) => ({
+  id: made(
+    await asA('post', '/segment', { name: name('Segment'), details: '[{"field":"email","op":"isNotEmpty"}]' }),
+    'a segment',
+  ).id as number,
+});
 const notTenantData = (why: string): Resource => ({ make: () => Promise.resolve({}), notTenantData: why });
 
 /** One line per route: `'METHOD /path/{param}'` (without /api/rest/v4) → how to make what it names. */
@@ -102,12 +108,21 @@ const RESOURCES: Record<string, Resource> = {
   'DELETE /contact/attribute/{contactKey}': { make: contactKey },
   'GET /contact/attributebycid/{id}': { make: contactId },
   'DELETE /contact/attributebycid/{id}': { make: contactId },
+  'GET /contact/attributevalueid/{contactKey}': { make: contactKey },
+  'GET /contact/attributevalueidbycid/{id}': { make: contactId },
   'GET /contact/history/{contactKey}/{size}': {
     make: async (ctx) => ({ ...(await contactKey(ctx)), size: 10 }),
-    // v4 answers an unknown key with contactFound: false.
-    foreign: (res) =>
-      expect([res.status, res.body]).toMatchObject([200, { contactFound: false, records: 0, logs: [] }]),
+    // v4 answers an unknown key with contactFound: 0.
+    foreign: (res) => expect([res.status, res.body]).toMatchObject([200, { contactFound: 0, records: 0, logs: [] }]),
   },
+  'GET /segment/{id}': { make: segment },
+  'DELETE /segment/{id}': { make: segment },
+  'GET /segment/updatecache/{id}': { make: segment },
+  'GET /segments/{id}': { make: segment },
+  'PUT /segments/{id}': { make: segment, body: { name: 'Renommé', tree: { field: 'email', op: 'isNotEmpty' } } },
+  'DELETE /segments/{id}': { make: segment },
+  'GET /segments/{id}/count': { make: segment },
+  'GET /segments/{id}/contacts': { make: segment },
   'GET /contacts/{id}/personal-data': { make: contactId },
   'POST /contacts/{id}/anonymise': { make: contactId },
   'GET /contacts/import/{id}': { make: operation('import') },
