@@ -3,6 +3,9 @@
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
 import type {
+  AddContactActivityData,
+  AddContactActivityErrors,
+  AddContactActivityResponses,
   AddGroupContactsData,
   AddGroupContactsErrors,
   AddGroupContactsResponses,
@@ -43,6 +46,9 @@ import type {
   CreateGroupErrors,
   CreateGroupResponses,
   CreateImportData,
+  CreateImportDraftFromTextData,
+  CreateImportDraftFromTextErrors,
+  CreateImportDraftFromTextResponses,
   CreateImportErrors,
   CreateImportResponses,
   CreatePurgeData,
@@ -120,6 +126,9 @@ import type {
   DownloadImportFileData,
   DownloadImportFileErrors,
   DownloadImportFileResponses,
+  DownloadImportTemplateData,
+  DownloadImportTemplateErrors,
+  DownloadImportTemplateResponses,
   DownloadPurgeFileData,
   DownloadPurgeFileErrors,
   DownloadPurgeFileResponses,
@@ -135,6 +144,9 @@ import type {
   GetContactByIdData,
   GetContactByIdErrors,
   GetContactByIdResponses,
+  GetContactByIdWithValueIdsData,
+  GetContactByIdWithValueIdsErrors,
+  GetContactByIdWithValueIdsResponses,
   GetContactData,
   GetContactErrors,
   GetContactExportData,
@@ -153,6 +165,9 @@ import type {
   GetContactHistoryErrors,
   GetContactHistoryResponses,
   GetContactResponses,
+  GetContactWithValueIdsData,
+  GetContactWithValueIdsErrors,
+  GetContactWithValueIdsResponses,
   GetExportData,
   GetExportErrors,
   GetExportFieldsData,
@@ -632,7 +647,7 @@ export const deleteContact = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * Reads a contact by its key (email or mobile).
+ * Reads a contact by its key (email or mobile): a one-item array (more when duplicates share the key); list values as texts.
  */
 export const getContact = <ThrowOnError extends boolean = false>(options: Options<GetContactData, ThrowOnError>) =>
   (options.client ?? client).get<GetContactResponses, GetContactErrors, ThrowOnError>({
@@ -660,7 +675,7 @@ export const deleteContactById = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * Reads a contact by its id.
+ * Reads a contact by its id: a one-item array; list values as texts.
  */
 export const getContactById = <ThrowOnError extends boolean = false>(
   options: Options<GetContactByIdData, ThrowOnError>,
@@ -675,12 +690,42 @@ export const getContactById = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * The history of a contact, the key sent in the body.
+ * Reads a contact by its key, list values as comma-separated value ids.
  */
-export const searchContactHistory = <ThrowOnError extends boolean = false>(
-  options: Options<SearchContactHistoryData, ThrowOnError>,
+export const getContactWithValueIds = <ThrowOnError extends boolean = false>(
+  options: Options<GetContactWithValueIdsData, ThrowOnError>,
 ) =>
-  (options.client ?? client).post<SearchContactHistoryResponses, SearchContactHistoryErrors, ThrowOnError>({
+  (options.client ?? client).get<GetContactWithValueIdsResponses, GetContactWithValueIdsErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contact/attributevalueid/{contactKey}',
+    ...options,
+  });
+
+/**
+ * Reads a contact by its id, list values as comma-separated value ids.
+ */
+export const getContactByIdWithValueIds = <ThrowOnError extends boolean = false>(
+  options: Options<GetContactByIdWithValueIdsData, ThrowOnError>,
+) =>
+  (options.client ?? client).get<GetContactByIdWithValueIdsResponses, GetContactByIdWithValueIdsErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contact/attributevalueidbycid/{id}',
+    ...options,
+  });
+
+/**
+ * Adds activity to a contact after an operation ("opened newsletter 42"), recorded with source `api` (v4).
+ */
+export const addContactActivity = <ThrowOnError extends boolean = false>(
+  options: Options<AddContactActivityData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<AddContactActivityResponses, AddContactActivityErrors, ThrowOnError>({
     security: [
       { scheme: 'bearer', type: 'http' },
       { scheme: 'basic', type: 'http' },
@@ -833,6 +878,25 @@ export const getContactExport = <ThrowOnError extends boolean = false>(
     ],
     url: '/api/rest/v4/contacts/export/{id}',
     ...options,
+  });
+
+/**
+ * The history of a contact, the key sent in the body (camelCase entries).
+ */
+export const searchContactHistory = <ThrowOnError extends boolean = false>(
+  options: Options<SearchContactHistoryData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<SearchContactHistoryResponses, SearchContactHistoryErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/contacts/history/search',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
   });
 
 /**
@@ -1269,6 +1333,25 @@ export const uploadImportDraft = <ThrowOnError extends boolean = false>(
   });
 
 /**
+ * Step 1 without a file: a pasted list of addresses becomes a draft with its matchings set; validate it next.
+ */
+export const createImportDraftFromText = <ThrowOnError extends boolean = false>(
+  options: Options<CreateImportDraftFromTextData, ThrowOnError>,
+) =>
+  (options.client ?? client).post<CreateImportDraftFromTextResponses, CreateImportDraftFromTextErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/imports/drafts/pasted',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
  * Abandons a draft and its file (a confirmed draft's file stays with its import).
  */
 export const deleteImportDraft = <ThrowOnError extends boolean = false>(
@@ -1388,6 +1471,21 @@ export const validateImportDraft = <ThrowOnError extends boolean = false>(
       'Content-Type': 'application/json',
       ...options.headers,
     },
+  });
+
+/**
+ * The account's importable fields as French headers (custom fields included) and one example row, CSV or XLSX.
+ */
+export const downloadImportTemplate = <ThrowOnError extends boolean = false>(
+  options?: Options<DownloadImportTemplateData, ThrowOnError>,
+) =>
+  (options?.client ?? client).get<DownloadImportTemplateResponses, DownloadImportTemplateErrors, ThrowOnError>({
+    security: [
+      { scheme: 'bearer', type: 'http' },
+      { scheme: 'basic', type: 'http' },
+    ],
+    url: '/api/rest/v4/imports/template',
+    ...options,
   });
 
 export const listSavedMappings = <ThrowOnError extends boolean = false>(

@@ -14,6 +14,11 @@ export type AccountCreatedDto = {
   name: string;
 };
 
+export type AddContactActivityDto = {
+  contactKey: string;
+  logs: Array<ContactActivityDto>;
+};
+
 export type AnonymisedContactDto = {
   anonymisedAt: string;
   id: number;
@@ -107,13 +112,22 @@ export type ConfirmImportDraftDto = {
    */
   duplicateOption?: 'disallowdupupdate' | 'disallowdup' | 'allowdup';
   /**
-   * A group every imported contact joins.
+   * A group every imported contact joins (kept for callers written before `groupIds`).
    */
   groupId?: number;
+  /**
+   * Groups every imported contact joins ("Ajouter aux listes"), existing ones, by id.
+   */
+  groupIds?: Array<number>;
   /**
    * Name shown in the history; defaults to the file's name.
    */
   name?: string;
+  /**
+   * "Unsubscribe everyone in the file" (e.g. a block list from another system): the opt-in every row gets, per
+   * channel, whatever the file says; recorded in each contact's history.
+   */
+  unsubscribe?: ImportUnsubscribeDto;
   /**
    * Whether the import may trigger welcome messages. Default false.
    */
@@ -128,24 +142,66 @@ export type ConstantValueDto = {
   value: string;
 };
 
+export type ContactActivityAddedDto = {
+  /**
+   * Entries added to the contact's history.
+   */
+  added: number;
+  contactKey: string;
+};
+
+export type ContactActivityDto = {
+  /**
+   * Accepted in place of `LogDate` when that is absent.
+   */
+  Date?: string;
+  /**
+   * When it happened: UTC `yyyy-MM-dd HH:mm:ss` or ISO 8601. Default now.
+   */
+  LogDate?: string;
+  /**
+   * What it concerns (a campaign's subject…).
+   */
+  Object?: string;
+  /**
+   * The sending system's operation (campaign) id.
+   */
+  OperationId?: number;
+  Title: string;
+  /**
+   * What happened (`open`, `click`, `send`…). Default `activity`.
+   */
+  Type?: string;
+};
+
 export type ContactAttributeDto = {
+  /**
+   * The same as `id`.
+   */
   fieldName: string;
+  /**
+   * As text; list values as value texts (`attribute` reads) or value ids (`attributevalueid` reads), comma-separated.
+   */
   fieldValue: string;
   /**
-   * The custom field id; null for a built-in field.
+   * The field: a built-in key (`firstname`) or a custom field id as a string (`"12"`), as v4 names it.
    */
-  id: number | null;
+  id: string;
 };
 
 export type ContactAttributeInputDto = {
   /**
-   * A built-in key (`firstname`, `email`…) or a custom field id as a string.
+   * A built-in key (`firstname`, `email`…) or a custom field id as a string; required when `id` is not sent.
    */
-  fieldName: string;
+  fieldName?: string;
   /**
-   * Multi-select values as comma-separated value ids; empty or null clears the value.
+   * List values as comma-separated value ids or value texts; empty or null clears the value.
    */
   fieldValue?: string | number | boolean | null;
+  /**
+   * The field, as v4 documents it: a built-in key or a custom field id. Wins over `fieldName` when both are sent.
+   */
+  id?: string | number;
 };
 
 export type ContactConsentDto = {
@@ -155,8 +211,24 @@ export type ContactConsentDto = {
 
 export type ContactDataDto = {
   attributes: Array<ContactAttributeDto>;
+  /**
+   * Null for a copy added while duplicates are allowed, and for an anonymised contact.
+   */
   contactKey: string | null;
   id: number;
+};
+
+export type ContactDataV4Dto = {
+  attributes: Array<ContactAttributeDto>;
+  /**
+   * Null for a copy added while duplicates are allowed, and for an anonymised contact.
+   */
+  contactKey: string | null;
+  id: number;
+  /**
+   * An opaque token standing for the contact, for links that must not show its id.
+   */
+  idEncrypted: string;
 };
 
 export type ContactExportNfoDto = {
@@ -204,9 +276,12 @@ export type ContactGroupRefDto = {
 };
 
 export type ContactHistoryDto = {
-  contactFound: boolean;
+  /**
+   * 1 when the contact exists, else 0.
+   */
+  contactFound: number;
   contactKey: string;
-  logs: Array<ContactLogDto>;
+  logs: Array<ContactLogV4Dto>;
   /**
    * Total number of history entries of the contact.
    */
@@ -219,6 +294,13 @@ export type ContactHistoryQueryDto = {
    * How many of the latest entries to return (default 50, at most 1000).
    */
   size?: number;
+};
+
+export type ContactHistorySearchDto = {
+  contactFound: boolean;
+  contactKey: string;
+  logs: Array<ContactLogDto>;
+  records: number;
 };
 
 export type ContactImportDto = {
@@ -263,9 +345,38 @@ export type ContactLogDto = {
   operationId: number | null;
   title: string;
   /**
-   * creation, update, group, anonymisation, event…
+   * creation, update, group, anonymisation, event, or what an API caller recorded…
    */
   type: string;
+};
+
+export type ContactLogV4Dto = {
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss` when it happened.
+   */
+  Date: string;
+  /**
+   * Where the change came from: api, import, event.
+   */
+  Group: string;
+  Id: number;
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss` when it was recorded.
+   */
+  LogDate: string;
+  /**
+   * The fields or group concerned, or the `Object` an API caller recorded.
+   */
+  Object: string;
+  /**
+   * The import, or the operation an API caller named; 0 when there is none.
+   */
+  OperationId: number;
+  Title: string;
+  /**
+   * creation, update, group, anonymisation, event, or the `Type` an API caller recorded.
+   */
+  Type: string;
 };
 
 export type ContactPageDto = {
@@ -1082,6 +1193,10 @@ export type ImportFormDto = {
    */
   firstLineAsHeader?: 'true' | 'false';
   /**
+   * Group ids: JSON array or comma-separated, e.g. 3,8
+   */
+  groups?: string;
+  /**
    * JSON array, e.g. ["email","firstname","","12"]
    */
   matchings: string;
@@ -1133,6 +1248,18 @@ export type ImportOperationDto = {
    */
   StartDate: string;
   Status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+};
+
+export type ImportUnsubscribeDto = {
+  email?: 'no' | 'blocklist';
+  sms?: 'no' | 'blocklist';
+};
+
+export type PasteImportDraftDto = {
+  /**
+   * Addresses one per line or separated by commas, semicolons or spaces, each optionally `Name <address>`.
+   */
+  text: string;
 };
 
 export type ProbeSftpHostDto = {
@@ -1521,6 +1648,24 @@ export type UploadImportDraftDto = {
    * The .csv, .txt, .xlsx or .xls file.
    */
   file: Blob | File;
+};
+
+export type V4SegmentAnswerDto = {
+  /**
+   * UTC `yyyy-MM-dd HH:mm:ss`.
+   */
+  creationDate: string;
+  description: string;
+  /**
+   * The criteria as JSON text.
+   */
+  details: string;
+  id: number;
+  /**
+   * `union` or `intersection`.
+   */
+  mode: string;
+  name: string;
 };
 
 export type V4SegmentDto = {
@@ -2095,7 +2240,7 @@ export type GetContactErrors = {
 export type GetContactError = GetContactErrors[keyof GetContactErrors];
 
 export type GetContactResponses = {
-  200: ContactDataDto;
+  200: Array<ContactDataV4Dto>;
 };
 
 export type GetContactResponse = GetContactResponses[keyof GetContactResponses];
@@ -2143,32 +2288,81 @@ export type GetContactByIdErrors = {
 export type GetContactByIdError = GetContactByIdErrors[keyof GetContactByIdErrors];
 
 export type GetContactByIdResponses = {
-  200: ContactDataDto;
+  200: Array<ContactDataV4Dto>;
 };
 
 export type GetContactByIdResponse = GetContactByIdResponses[keyof GetContactByIdResponses];
 
-export type SearchContactHistoryData = {
-  body: ContactHistoryQueryDto;
-  path?: never;
+export type GetContactWithValueIdsData = {
+  body?: never;
+  path: {
+    contactKey: string;
+  };
   query?: never;
-  url: '/api/rest/v4/contact/history';
+  url: '/api/rest/v4/contact/attributevalueid/{contactKey}';
 };
 
-export type SearchContactHistoryErrors = {
+export type GetContactWithValueIdsErrors = {
   /**
    * Error (`code` says which)
    */
   default: ErrorDto;
 };
 
-export type SearchContactHistoryError = SearchContactHistoryErrors[keyof SearchContactHistoryErrors];
+export type GetContactWithValueIdsError = GetContactWithValueIdsErrors[keyof GetContactWithValueIdsErrors];
 
-export type SearchContactHistoryResponses = {
-  200: ContactHistoryDto;
+export type GetContactWithValueIdsResponses = {
+  200: Array<ContactDataV4Dto>;
 };
 
-export type SearchContactHistoryResponse = SearchContactHistoryResponses[keyof SearchContactHistoryResponses];
+export type GetContactWithValueIdsResponse = GetContactWithValueIdsResponses[keyof GetContactWithValueIdsResponses];
+
+export type GetContactByIdWithValueIdsData = {
+  body?: never;
+  path: {
+    id: number;
+  };
+  query?: never;
+  url: '/api/rest/v4/contact/attributevalueidbycid/{id}';
+};
+
+export type GetContactByIdWithValueIdsErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type GetContactByIdWithValueIdsError = GetContactByIdWithValueIdsErrors[keyof GetContactByIdWithValueIdsErrors];
+
+export type GetContactByIdWithValueIdsResponses = {
+  200: Array<ContactDataV4Dto>;
+};
+
+export type GetContactByIdWithValueIdsResponse =
+  GetContactByIdWithValueIdsResponses[keyof GetContactByIdWithValueIdsResponses];
+
+export type AddContactActivityData = {
+  body: AddContactActivityDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/contact/history';
+};
+
+export type AddContactActivityErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type AddContactActivityError = AddContactActivityErrors[keyof AddContactActivityErrors];
+
+export type AddContactActivityResponses = {
+  201: ContactActivityAddedDto;
+};
+
+export type AddContactActivityResponse = AddContactActivityResponses[keyof AddContactActivityResponses];
 
 export type GetContactHistoryData = {
   body?: never;
@@ -2392,6 +2586,28 @@ export type GetContactExportResponses = {
 };
 
 export type GetContactExportResponse = GetContactExportResponses[keyof GetContactExportResponses];
+
+export type SearchContactHistoryData = {
+  body: ContactHistoryQueryDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/contacts/history/search';
+};
+
+export type SearchContactHistoryErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type SearchContactHistoryError = SearchContactHistoryErrors[keyof SearchContactHistoryErrors];
+
+export type SearchContactHistoryResponses = {
+  200: ContactHistorySearchDto;
+};
+
+export type SearchContactHistoryResponse = SearchContactHistoryResponses[keyof SearchContactHistoryResponses];
 
 export type ListImportsData = {
   body?: never;
@@ -3064,6 +3280,29 @@ export type UploadImportDraftResponses = {
 
 export type UploadImportDraftResponse = UploadImportDraftResponses[keyof UploadImportDraftResponses];
 
+export type CreateImportDraftFromTextData = {
+  body: PasteImportDraftDto;
+  path?: never;
+  query?: never;
+  url: '/api/rest/v4/imports/drafts/pasted';
+};
+
+export type CreateImportDraftFromTextErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type CreateImportDraftFromTextError = CreateImportDraftFromTextErrors[keyof CreateImportDraftFromTextErrors];
+
+export type CreateImportDraftFromTextResponses = {
+  201: ImportDraftDto;
+};
+
+export type CreateImportDraftFromTextResponse =
+  CreateImportDraftFromTextResponses[keyof CreateImportDraftFromTextResponses];
+
 export type DeleteImportDraftData = {
   body?: never;
   path: {
@@ -3231,6 +3470,33 @@ export type ValidateImportDraftResponses = {
 };
 
 export type ValidateImportDraftResponse = ValidateImportDraftResponses[keyof ValidateImportDraftResponses];
+
+export type DownloadImportTemplateData = {
+  body?: never;
+  path?: never;
+  query?: {
+    /**
+     * `csv` (UTF-8 with BOM, `;`-separated, the default) or `xlsx`.
+     */
+    format?: 'csv' | 'xlsx';
+  };
+  url: '/api/rest/v4/imports/template';
+};
+
+export type DownloadImportTemplateErrors = {
+  /**
+   * Error (`code` says which)
+   */
+  default: ErrorDto;
+};
+
+export type DownloadImportTemplateError = DownloadImportTemplateErrors[keyof DownloadImportTemplateErrors];
+
+export type DownloadImportTemplateResponses = {
+  200: Blob | File;
+};
+
+export type DownloadImportTemplateResponse = DownloadImportTemplateResponses[keyof DownloadImportTemplateResponses];
 
 export type ListSavedMappingsData = {
   body?: never;
@@ -3554,7 +3820,7 @@ export type GetAllSegmentsErrors = {
 export type GetAllSegmentsError = GetAllSegmentsErrors[keyof GetAllSegmentsErrors];
 
 export type GetAllSegmentsResponses = {
-  200: Array<V4SegmentDto>;
+  200: Array<V4SegmentAnswerDto>;
 };
 
 export type GetAllSegmentsResponse = GetAllSegmentsResponses[keyof GetAllSegmentsResponses];
@@ -3576,7 +3842,7 @@ export type PostSegmentErrors = {
 export type PostSegmentError = PostSegmentErrors[keyof PostSegmentErrors];
 
 export type PostSegmentResponses = {
-  201: V4SegmentDto;
+  201: V4SegmentAnswerDto;
 };
 
 export type PostSegmentResponse = PostSegmentResponses[keyof PostSegmentResponses];
@@ -3598,7 +3864,7 @@ export type PutSegmentErrors = {
 export type PutSegmentError = PutSegmentErrors[keyof PutSegmentErrors];
 
 export type PutSegmentResponses = {
-  200: V4SegmentDto;
+  200: V4SegmentAnswerDto;
 };
 
 export type PutSegmentResponse = PutSegmentResponses[keyof PutSegmentResponses];
@@ -3670,7 +3936,7 @@ export type GetV4SegmentErrors = {
 export type GetV4SegmentError = GetV4SegmentErrors[keyof GetV4SegmentErrors];
 
 export type GetV4SegmentResponses = {
-  200: V4SegmentDto;
+  200: V4SegmentAnswerDto;
 };
 
 export type GetV4SegmentResponse = GetV4SegmentResponses[keyof GetV4SegmentResponses];

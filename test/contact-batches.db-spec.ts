@@ -14,9 +14,9 @@ describe('contact batches (imports) against a concurrent writer', () => {
   afterAll(async () => t.close());
 
   const firstname = async (key: string) =>
-    ((await getContact({ client: t.sdk(account), path: { contactKey: key } })).data?.attributes as Attributes).find(
-      (a) => a.fieldName === 'firstname',
-    )?.fieldValue;
+    (
+      (await getContact({ client: t.sdk(account), path: { contactKey: key } })).data?.[0]?.attributes as Attributes
+    ).find((a) => a.fieldName === 'firstname')?.fieldValue;
 
   it('does not overwrite a contact changed after the batch read it, and reports it', async () => {
     await upsertContact({

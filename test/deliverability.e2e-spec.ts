@@ -10,7 +10,7 @@ import {
 import { DeliverabilityEventsService } from '../src/modules/deliverability-status/deliverability-events.service';
 import { startTestApp, TestAccount, TestApp } from './harness';
 
-type Attributes = { id: number | null; fieldName: string; fieldValue: string }[];
+type Attributes = { id: string; fieldName: string; fieldValue: string }[];
 interface Event {
   eventId?: string;
   contactKey?: string;
@@ -70,7 +70,9 @@ describe('deliverability events', () => {
   async function attributes(key: string, who = account): Promise<Record<string, string>> {
     const res = await getContact({ client: client(who), path: { contactKey: key } });
     expect(res.response.status).toBe(200);
-    return Object.fromEntries(((res.data?.attributes ?? []) as Attributes).map((a) => [a.fieldName, a.fieldValue]));
+    return Object.fromEntries(
+      ((res.data?.[0]?.attributes ?? []) as Attributes).map((a) => [a.fieldName, a.fieldValue]),
+    );
   }
 
   async function rows(sql: string, params: unknown[]) {
@@ -317,11 +319,11 @@ describe('deliverability events', () => {
     await send([{ email: 'history@example.fr', type: 'hard', at: day(7), detail: '550 5.1.3 Bad address syntax' }]);
     const history = await getContactHistory({ client: client(), path: { contactKey: 'history@example.fr', size: 10 } });
     expect(history.data?.logs?.[0]).toMatchObject({
-      type: 'event',
-      object: 'emailstatus, emailstatusdate, emailstatusdetail',
-      title: 'Email hard bounce: 550 5.1.3 Bad address syntax',
-      date: utc(day(7)),
-      group: 'event',
+      Type: 'event',
+      Object: 'emailstatus, emailstatusdate, emailstatusdetail',
+      Title: 'Email hard bounce: 550 5.1.3 Bad address syntax',
+      Date: utc(day(7)),
+      Group: 'event',
     });
     expect((await attributes('history@example.fr')).emailstatus).toBe('badsyntax');
   });

@@ -169,7 +169,11 @@ describe('fields', () => {
       [3, 'Agathe'],
     ]);
     const contact = await getContact({ client, path: { contactKey: 'bijou@example.com' } });
-    expect(contact.data?.attributes).toContainEqual({ id, fieldName: String(id), fieldValue: String(diamant) });
+    expect(contact.data?.[0]?.attributes).toContainEqual({
+      id: String(id),
+      fieldName: String(id),
+      fieldValue: 'Diamant',
+    });
   });
 
   it('refuses values on a non-list field', async () => {

@@ -54,13 +54,13 @@ describe('groups', () => {
 
     // Joining and leaving are changes of the contact, in its history; adding a member twice records nothing.
     const history = await getContactHistory({ client, path: { contactKey: 'b@example.com', size: 10 } });
-    expect(history.data?.logs.map((log) => [log.type, log.object, log.title, log.group])).toEqual([
+    expect(history.data?.logs.map((log) => [log.Type, log.Object, log.Title, log.Group])).toEqual([
       ['group', 'Clients VIP', 'Removed from group "Clients VIP"', 'api'],
       ['group', 'VIP', 'Added to group "VIP"', 'api'],
       ['creation', 'email, emailoptin, mobileoptin', 'Created by API', 'api'],
     ]);
     const historyOfA = await getContactHistory({ client, path: { contactKey: 'a@example.com', size: 10 } });
-    expect(historyOfA.data?.logs.filter((log) => log.type === 'group')).toHaveLength(1);
+    expect(historyOfA.data?.logs.filter((log) => log.Type === 'group')).toHaveLength(1);
     expect((await listGroups({ client })).data?.map((g) => g.name)).toEqual(['Clients VIP']);
 
     expect((await deleteGroup({ client, path: { id } })).response.status).toBe(204);

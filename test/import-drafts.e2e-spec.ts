@@ -206,7 +206,12 @@ describe('guided import (drafts)', () => {
       done.Id,
     ]);
     expect(consent[0].consent).toMatchObject({ confirmedBy: account.login, fileHash: expect.any(String) });
-    expect(consent[0].settings).toMatchObject({ sheet: 'feuille 1', firstLine: 1, firstLineAsHeader: true, groupId });
+    expect(consent[0].settings).toMatchObject({
+      sheet: 'feuille 1',
+      firstLine: 1,
+      firstLineAsHeader: true,
+      groupIds: [groupId],
+    });
   });
 
   it('flags the later of two rows with the same key', async () => {

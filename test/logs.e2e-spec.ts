@@ -41,7 +41,9 @@ describe('logs carry no personal data', () => {
     for (const path of paths) await t.http.get(path).set('Authorization', account.auth);
     new Logger('Test').warn('Bounce from lea.martin@example.com, sms to +33 6 12 34 56 78');
     new Logger('Test').error(
-      { err: Object.assign(new Error('no lea.martin@example.com'), { detail: 'Key (email)=(lea.martin@example.com)' }) },
+      {
+        err: Object.assign(new Error('no lea.martin@example.com'), { detail: 'Key (email)=(lea.martin@example.com)' }),
+      },
       'Unhandled error',
     );
     await new Promise((resolve) => setImmediate(resolve));

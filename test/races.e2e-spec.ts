@@ -78,7 +78,7 @@ describe('concurrent writes of the same thing', () => {
     expect(results.filter((r) => r.status === 'created')).toHaveLength(1);
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
     const stored = await getContact({ client, path: { contactKey: 'lea@example.com' } });
-    expect(stored.data?.id).toBe(results[0].id);
+    expect(stored.data?.[0]?.id).toBe(results[0].id);
   });
 
   it('reports in a bulk write the item that lost a race, and writes the others', async () => {

@@ -252,7 +252,7 @@ describe('segments and search', () => {
       {
         id: expect.any(Number),
         contactKey: 'lea@example.com',
-        attributes: [{ id: null, fieldName: 'email', fieldValue: 'lea@example.com' }],
+        attributes: [{ id: 'email', fieldName: 'email', fieldValue: 'lea@example.com' }],
       },
     ]);
     const next = await searchContacts({

@@ -22,7 +22,7 @@ describe('suppression records keyed with SECRET_KEY', () => {
 
   async function optIns(contactKey: string): Promise<Record<string, string>> {
     const res = await getContact({ client: t.sdk(account), path: { contactKey } });
-    const values = Object.fromEntries((res.data!.attributes as Attributes).map((a) => [a.fieldName, a.fieldValue]));
+    const values = Object.fromEntries((res.data![0].attributes as Attributes).map((a) => [a.fieldName, a.fieldValue]));
     return { email: values.emailoptin, sms: values.mobileoptin };
   }
 

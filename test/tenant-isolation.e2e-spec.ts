@@ -160,11 +160,12 @@ const RESOURCES: Record<string, Resource> = {
   'DELETE /contact/attribute/{contactKey}': { make: contactKey },
   'GET /contact/attributebycid/{id}': { make: contactId },
   'DELETE /contact/attributebycid/{id}': { make: contactId },
+  'GET /contact/attributevalueid/{contactKey}': { make: contactKey },
+  'GET /contact/attributevalueidbycid/{id}': { make: contactId },
   'GET /contact/history/{contactKey}/{size}': {
     make: async (ctx) => ({ ...(await contactKey(ctx)), size: 10 }),
-    // v4 answers an unknown key with contactFound: false.
-    foreign: (res) =>
-      expect([res.status, res.body]).toMatchObject([200, { contactFound: false, records: 0, logs: [] }]),
+    // v4 answers an unknown key with contactFound: 0.
+    foreign: (res) => expect([res.status, res.body]).toMatchObject([200, { contactFound: 0, records: 0, logs: [] }]),
   },
   'GET /contacts/{id}/personal-data': { make: contactId },
   'POST /contacts/{id}/anonymise': { make: contactId },

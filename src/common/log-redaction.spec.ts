@@ -35,4 +35,3 @@ describe('redactPersonalData', () => {
     expect(redactValues(params)).toEqual({ path: ['contact', 'attribute', '[email]'] });
   });
 });
-

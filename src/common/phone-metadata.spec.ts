@@ -5,7 +5,9 @@ import metadataJson from 'libphonenumber-js/metadata.max.json';
 import * as XLSX from '@e965/xlsx';
 import { readPhone, readPhoneFromMetadata, readPhoneWithParser } from './phone';
 
-const metadata = metadataJson as unknown as { countries: Record<string, [string, string, string, number[], ...unknown[]]> };
+const metadata = metadataJson as unknown as {
+  countries: Record<string, [string, string, string, number[], ...unknown[]]>;
+};
 const EXAMPLES = examples as Record<string, string>;
 const FIXTURES = join(__dirname, '..', '..', 'test', 'fixtures');
 
@@ -28,7 +30,24 @@ function fixtureNumbers(): string[] {
 /** The calling codes of the fixtures' international numbers, and the tests' default countries. */
 const FIXTURE_COUNTRIES = ['FR', 'GB', 'PT', 'CH'];
 /** Countries whose calling code is shared, or whose national prefix is read with captures or transforms. */
-const TRICKY_COUNTRIES = ['US', 'CA', 'GG', 'JE', 'IM', 'IT', 'VA', 'AU', 'CX', 'RU', 'KZ', 'AR', 'BR', 'MX', 'RE', 'YT'];
+const TRICKY_COUNTRIES = [
+  'US',
+  'CA',
+  'GG',
+  'JE',
+  'IM',
+  'IT',
+  'VA',
+  'AU',
+  'CX',
+  'RU',
+  'KZ',
+  'AR',
+  'BR',
+  'MX',
+  'RE',
+  'YT',
+];
 
 function generator(seed: number) {
   let state = seed;
@@ -64,7 +83,7 @@ function randomDigits(next: (below: number) => number, count: number): string[] 
   const numbers: string[] = [];
   for (let i = 0; i < count; i++) {
     let digits = '';
-    for (let length = 4 + next(12); digits.length < length; ) digits += String(next(10));
+    for (let length = 4 + next(12); digits.length < length;) digits += String(next(10));
     numbers.push(digits, `+${digits}`, `0${digits}`, `00${digits}`);
   }
   return numbers;

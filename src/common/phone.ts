@@ -151,7 +151,8 @@ const isOfType = (type: NumberType | undefined, national: string) =>
 /** getNumberType: undefined (no type: invalid), else whether the type is MOBILE or FIXED_LINE_OR_MOBILE. */
 function mobileness(plan: NumberingPlan, national: string): boolean | undefined {
   if (!plan.nationalNumber.test(national)) return undefined;
-  if (isOfType(plan.fixedLine, national)) return !plan.mobile || !plan.mobile.pattern || isOfType(plan.mobile, national);
+  if (isOfType(plan.fixedLine, national))
+    return !plan.mobile || !plan.mobile.pattern || isOfType(plan.mobile, national);
   if (isOfType(plan.mobile, national)) return true;
   return plan.others.some((type) => isOfType(type, national)) ? false : undefined;
 }

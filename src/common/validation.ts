@@ -57,3 +57,16 @@ export function IsScalar(): PropertyDecorator {
     },
   });
 }
+
+/** A field named as v4 `ContactAttribute.id` does: a non-empty string (built-in key or id) or a whole number. */
+export function IsFieldId(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isFieldId',
+    validator: {
+      validate: (value: unknown) =>
+        (typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isInteger(value)),
+      defaultMessage: (args) =>
+        `${args?.property ?? 'id'} must be a built-in key or a custom field id (a string or a whole number)`,
+    },
+  });
+}

@@ -12,7 +12,9 @@ export function dataSourceOptions(connection: DatabaseConnection): DataSourceOpt
   return {
     type: 'postgres',
     // `pg` reads a host starting with "/" as the directory of a Unix socket.
-    ...(embedded ? { host: connection.socketDir, username: 'postgres', database: 'postgres' } : { url: connection.url }),
+    ...(embedded
+      ? { host: connection.socketDir, username: 'postgres', database: 'postgres' }
+      : { url: connection.url }),
     entities: [join(root, 'src', 'modules', '**', '*.entity.{ts,js}')],
     migrations: [join(root, 'migrations', '*.{ts,js}')],
     migrationsTableName: 'migrations',

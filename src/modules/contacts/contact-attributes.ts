@@ -17,7 +17,9 @@ import {
 export type AttributeValue = string | number | boolean | null | undefined;
 
 export interface AttributeInput {
-  fieldName: string;
+  /** The field as v4 documents it (`ContactAttribute.id`); wins over `fieldName`. */
+  id?: string | number | null;
+  fieldName?: string | null;
   fieldValue?: AttributeValue;
 }
 
@@ -103,14 +105,19 @@ export function readNumber(raw: string): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
+/**
+ * A list cell or attribute, comma-separated: value ids when every part is an id of the field's values (what the
+ * `attributevalueid` reads give), else value texts (what the plain reads give).
+ */
 function readListValueIds(field: CustomFieldDefinition, raw: string): { ids: number[] } | { problem: string } {
-  const ids: number[] = [];
-  for (const part of raw
+  const parts = raw
     .split(',')
     .map((p) => p.trim())
-    .filter(Boolean)) {
-    const byId = /^\d+$/.test(part) ? field.valuesById.get(Number(part)) : undefined;
-    const value = byId ?? field.valuesByText.get(part.toLowerCase());
+    .filter(Boolean);
+  const byId = parts.every((part) => /^\d+$/.test(part) && field.valuesById.has(Number(part)));
+  const ids: number[] = [];
+  for (const part of parts) {
+    const value = byId ? field.valuesById.get(Number(part)) : field.valuesByText.get(part.toLowerCase());
     if (!value) {
       return {
         problem: /^\d+$/.test(part)
@@ -153,7 +160,7 @@ export function readCustom(field: CustomFieldDefinition, raw: string): Reading {
 }
 
 /**
- * Reads v4 `attributes` (`fieldName` a built-in key or a custom field id as a string) into a
+ * Reads v4 `attributes` (the field named by `id` or `fieldName`: a built-in key or a custom field id) into a
  * patch; every attribute that cannot be read is reported with what to fix.
  */
 export function readAttributes(
@@ -162,8 +169,8 @@ export function readAttributes(
 ): { patch: ContactPatch; errors: ErrorDetail[] } {
   const patch: ContactPatch = { columns: {}, fields: {} };
   const errors: ErrorDetail[] = [];
-  for (const { fieldName, fieldValue } of attributes) {
-    const name = String(fieldName ?? '').trim();
+  for (const { id, fieldName, fieldValue } of attributes) {
+    const name = String(id ?? fieldName ?? '').trim();
     const raw = fieldValue === null || fieldValue === undefined ? '' : String(fieldValue);
     const builtin = builtinField(name);
     const custom = /^\d+$/.test(name) ? context.catalogue.field(Number(name)) : undefined;
@@ -213,11 +220,14 @@ export function changedValues(
 }
 
 export interface ContactAttribute {
-  /** The custom field id; null for a built-in field. */
-  id: number | null;
+  /** The field: a built-in key or a custom field id as a string. */
+  id: string;
   fieldName: string;
   fieldValue: string;
 }
+
+/** How list values are shown: as value texts (plain v4 reads) or value ids (`attributevalueid` reads, SPEC §4). */
+export type ListValues = 'texts' | 'ids';
 
 function renderBuiltin(field: BuiltinField, value: unknown, activityDays: number): string {
   if (value instanceof Date) {
@@ -230,35 +240,46 @@ function renderBuiltin(field: BuiltinField, value: unknown, activityDays: number
   return String(value);
 }
 
-function renderCustom(value: unknown): string {
-  return Array.isArray(value) ? value.join(',') : String(value);
+function renderCustom(field: CustomFieldDefinition, value: unknown, lists: ListValues): string {
+  if (lists === 'ids' || (field.format !== 'SingleSelection' && field.format !== 'MultipleSelection')) {
+    return Array.isArray(value) ? value.join(',') : String(value);
+  }
+  const ids = Array.isArray(value) ? value : [value];
+  return ids.map((id) => field.valuesById.get(Number(id))?.text ?? String(id)).join(',');
 }
 
 /**
  * A contact as the v4 API shows it: every non-empty built-in and custom value, as text; `activity` is
  * `active` when the last open or click is within the account's `activityDays`, else `inactive`.
  */
-export function renderAttributes(row: ContactRow, catalogue: FieldCatalogue, activityDays: number): ContactAttribute[] {
+export function renderAttributes(
+  row: ContactRow,
+  catalogue: FieldCatalogue,
+  activityDays: number,
+  lists: ListValues = 'texts',
+): ContactAttribute[] {
   const attributes: ContactAttribute[] = [];
   for (const field of BUILTIN_FIELDS) {
     const value = row[field.column];
     if (value !== null && value !== undefined) {
-      attributes.push({ id: null, fieldName: field.key, fieldValue: renderBuiltin(field, value, activityDays) });
+      attributes.push({ id: field.key, fieldName: field.key, fieldValue: renderBuiltin(field, value, activityDays) });
     }
   }
   for (const [id, value] of Object.entries(row.fields)) {
-    if (value !== null && catalogue.field(Number(id))) {
-      attributes.push({ id: Number(id), fieldName: id, fieldValue: renderCustom(value) });
+    const field = catalogue.field(Number(id));
+    if (value !== null && field) {
+      attributes.push({ id, fieldName: id, fieldValue: renderCustom(field, value, lists) });
     }
   }
   return attributes;
 }
 
-/** A contact as the v4 read shows it (`ContactData`). */
+/** A contact as Carnet's reads show it (`ContactData` without the v4 token). */
 export function toContactData(
   row: ContactRow,
   catalogue: FieldCatalogue,
   activityDays: number,
+  lists: ListValues = 'texts',
 ): { id: number; contactKey: string | null; attributes: ContactAttribute[] } {
-  return { id: row.id, contactKey: row.unique_key, attributes: renderAttributes(row, catalogue, activityDays) };
+  return { id: row.id, contactKey: row.unique_key, attributes: renderAttributes(row, catalogue, activityDays, lists) };
 }

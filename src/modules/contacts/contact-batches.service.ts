@@ -63,8 +63,10 @@ export interface BatchOptions {
   operationId: number;
   /** `update`: add new and update existing; `add`: add new only; `always-add`: add every row (duplicates). */
   mode: 'update' | 'add' | 'always-add';
-  /** A group every contact of the batch joins. */
-  groupId?: number;
+  /** Groups every contact of the batch joins. */
+  groupIds?: readonly number[];
+  /** Said in the history title of every contact the batch writes (e.g. that the import unsubscribed everyone). */
+  note?: string;
   now: Date;
 }
 
@@ -178,7 +180,7 @@ export class ContactBatchesService {
     if ((await this.batches.updateMany(em, account.id, options.operationId, changes)) < changes.length) {
       throw new ContactsChangedMeanwhile();
     }
-    await this.joinGroups(em, account.id, incoming, contactIds, results, options.groupId);
+    await this.joinGroups(em, account.id, incoming, contactIds, results, options.groupIds ?? []);
     await this.recordHistory(em, account.id, this.historyOf(incoming, contactIds, results, options));
     return { results, keptOptOut, repeated };
   }
@@ -310,7 +312,11 @@ export class ContactBatchesService {
     }
     const lookups = incoming.map((contact) => {
       const row = existing.get(contact.key);
-      return suppressionLookups(this.hasher, accountId, row ? arrivingAddresses(row, contact.columns) : contact.columns);
+      return suppressionLookups(
+        this.hasher,
+        accountId,
+        row ? arrivingAddresses(row, contact.columns) : contact.columns,
+      );
     });
     const found = await this.contacts.findSuppressions(em, accountId, lookups.flat());
     const byHash = new Map(found.map((s) => [`${s.channel}:${s.hash}`, s]));
@@ -323,7 +329,7 @@ export class ContactBatchesService {
     incoming: IncomingContact[],
     contactIds: (number | undefined)[],
     results: BatchOutcome['results'],
-    everyone: number | undefined,
+    everyone: readonly number[],
   ): Promise<void> {
     const names = [...new Set(incoming.flatMap((c) => c.groups))];
     const groupIds = names.length > 0 ? await this.groups.ensure(accountId, names, em) : new Map<string, number>();
@@ -343,7 +349,7 @@ export class ContactBatchesService {
         const groupId = groupIds.get(name.toLowerCase());
         if (groupId !== undefined) join(groupId);
       }
-      if (everyone !== undefined) join(everyone);
+      for (const groupId of everyone) join(groupId);
     });
     await this.batches.addNewMemberships(em, accountId, added);
     await this.batches.addMemberships(em, accountId, existing);
@@ -363,8 +369,12 @@ export class ContactBatchesService {
       entries.push({
         contactId,
         type: result === 'added' ? 'creation' : 'update',
-        object: changedFieldNames(contact.columns, contact.fields, contact.groups.length > 0 || !!options.groupId),
-        title: `${result === 'added' ? 'Created' : 'Updated'} by import ${options.operationId}`,
+        object: changedFieldNames(
+          contact.columns,
+          contact.fields,
+          contact.groups.length > 0 || (options.groupIds?.length ?? 0) > 0,
+        ),
+        title: `${result === 'added' ? 'Created' : 'Updated'} by import ${options.operationId}${options.note ? ` (${options.note})` : ''}`,
         source: 'import',
         operationId: options.operationId,
         happenedAt: options.now,

@@ -1,9 +1,9 @@
 import { formatUtc } from '../../common/dates';
 import { BUILTIN_FIELDS } from '../fields/builtin-fields';
 import type { HistoryRow } from './contacts.repository';
-import type { ContactLogDto } from './dto/contact.dto';
+import type { ContactLogDto, ContactLogV4Dto } from './dto/contact.dto';
 
-/** A history entry as the v4 history call shows it. */
+/** A history entry as Carnet's own paths show it (personal data export, history search). */
 export function toContactLog(entry: HistoryRow): ContactLogDto {
   return {
     id: entry.id,
@@ -14,6 +14,20 @@ export function toContactLog(entry: HistoryRow): ContactLogDto {
     group: entry.source,
     operationId: entry.operationId,
     logDate: formatUtc(entry.loggedAt),
+  };
+}
+
+/** A history entry as the v4 client reads it: PascalCase keys, ints where it reads ints (no operation: 0). */
+export function toContactLogV4(entry: HistoryRow): ContactLogV4Dto {
+  return {
+    Id: Number(entry.id),
+    Type: entry.type,
+    Object: entry.object,
+    Title: entry.title,
+    Date: formatUtc(entry.happenedAt),
+    Group: entry.source,
+    OperationId: entry.operationId === null ? 0 : Number(entry.operationId),
+    LogDate: formatUtc(entry.loggedAt),
   };
 }
 

@@ -6,11 +6,14 @@ import { ContactPersonalDataService } from './contact-personal-data.service';
 import { ContactsService } from './contacts.service';
 import { ContactPersonalDataDto } from './dto/contact-personal-data.dto';
 import {
+  AddContactActivityDto,
   AnonymisedContactDto,
   BulkContactWriteResultDto,
-  ContactDataDto,
+  ContactActivityAddedDto,
+  ContactDataV4Dto,
   ContactHistoryDto,
   ContactHistoryQueryDto,
+  ContactHistorySearchDto,
   ContactListQueryDto,
   ContactPageDto,
   ContactWriteDto,
@@ -47,19 +50,40 @@ export class ContactsController {
     return this.contacts.write(account, dto, 'update');
   }
 
-  /** Reads a contact by its key (email or mobile). */
+  /** Reads a contact by its key (email or mobile): a one-item array (more when duplicates share the key); list values as texts. */
   @Get('contact/attribute/:contactKey')
   getContact(
     @CurrentAccount() account: AccountContext,
     @Param('contactKey') contactKey: string,
-  ): Promise<ContactDataDto> {
-    return this.contacts.getByKey(account, contactKey);
+  ): Promise<ContactDataV4Dto[]> {
+    return this.contacts.getByKey(account, contactKey, 'texts');
   }
 
-  /** Reads a contact by its id. */
+  /** Reads a contact by its id: a one-item array; list values as texts. */
   @Get('contact/attributebycid/:id')
-  getContactById(@CurrentAccount() account: AccountContext, @Param('id', idParam) id: number): Promise<ContactDataDto> {
-    return this.contacts.getById(account, id);
+  getContactById(
+    @CurrentAccount() account: AccountContext,
+    @Param('id', idParam) id: number,
+  ): Promise<ContactDataV4Dto[]> {
+    return this.contacts.getById(account, id, 'texts');
+  }
+
+  /** Reads a contact by its key, list values as comma-separated value ids. */
+  @Get('contact/attributevalueid/:contactKey')
+  getContactWithValueIds(
+    @CurrentAccount() account: AccountContext,
+    @Param('contactKey') contactKey: string,
+  ): Promise<ContactDataV4Dto[]> {
+    return this.contacts.getByKey(account, contactKey, 'ids');
+  }
+
+  /** Reads a contact by its id, list values as comma-separated value ids. */
+  @Get('contact/attributevalueidbycid/:id')
+  getContactByIdWithValueIds(
+    @CurrentAccount() account: AccountContext,
+    @Param('id', idParam) id: number,
+  ): Promise<ContactDataV4Dto[]> {
+    return this.contacts.getById(account, id, 'ids');
   }
 
   /** Deletes a contact by its key; its opt-outs are kept as suppression records. */
@@ -106,14 +130,23 @@ export class ContactsController {
     return this.contacts.history(account, contactKey, Math.min(Math.max(size, 1), 1000));
   }
 
-  /** The history of a contact, the key sent in the body. */
+  /** Adds activity to a contact after an operation ("opened newsletter 42"), recorded with source `api` (v4). */
   @Post('contact/history')
+  addContactActivity(
+    @CurrentAccount() account: AccountContext,
+    @Body() dto: AddContactActivityDto,
+  ): Promise<ContactActivityAddedDto> {
+    return this.contacts.addActivity(account, dto);
+  }
+
+  /** The history of a contact, the key sent in the body (camelCase entries). */
+  @Post('contacts/history/search')
   @HttpCode(200)
   searchContactHistory(
     @CurrentAccount() account: AccountContext,
     @Body() dto: ContactHistoryQueryDto,
-  ): Promise<ContactHistoryDto> {
-    return this.contacts.history(account, dto.contactKey, dto.size ?? 50);
+  ): Promise<ContactHistorySearchDto> {
+    return this.contacts.searchHistory(account, dto.contactKey, dto.size ?? 50);
   }
 
   /** Lists contacts by id, a page at a time, with optional filters. */

@@ -72,6 +72,14 @@ export class ContactsRepository {
     return rows[0];
   }
 
+  /** The contact keyed by this value and the duplicates sharing it (their `keyColumn` holds it), oldest first. */
+  findAllByKey(accountId: string, keyColumn: 'email' | 'mobile', uniqueKey: string): Promise<ContactRow[]> {
+    return this.db.query(
+      `SELECT * FROM contact WHERE account_id = $1 AND (unique_key = $2 OR ${column(keyColumn)} = $2) ORDER BY id`,
+      [accountId, uniqueKey],
+    );
+  }
+
   async findById(accountId: string, id: number, em: EntityManager = this.db.manager, lock = false) {
     const rows: ContactRow[] = await em.query(
       `SELECT * FROM contact WHERE account_id = $1 AND id = $2 ${lock ? 'FOR UPDATE' : ''}`,

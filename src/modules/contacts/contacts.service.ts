@@ -1,28 +1,34 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import { AccountContext } from '../../common/auth.decorators';
 import { invalidContactKeyMessage, readContactKey } from '../../common/contact-key';
-import { formatUtc } from '../../common/dates';
+import { formatUtc, parseInstant } from '../../common/dates';
 import { normalizeEmail } from '../../common/email';
 import { BadRequest, Conflict, DomainError, NotFound, PayloadTooLarge } from '../../common/errors';
 import { phoneDigitForms, readPhone } from '../../common/phone';
 import { uniqueViolation } from '../../common/unique-violation';
+import type { CarnetConfig } from '../../config/configuration';
+import { CARNET_CONFIG } from '../../database/database.module';
 import { BUILTIN_FIELDS } from '../fields/builtin-fields';
 import { FieldCatalogue } from '../fields/field-catalogue';
 import { FieldsService } from '../fields/fields.service';
-import { changedValues, ContactRow, readAttributes, toContactData } from './contact-attributes';
-import { changedFieldNames, toContactLog } from './contact-history';
+import { changedValues, ContactRow, type ListValues, readAttributes, toContactData } from './contact-attributes';
+import { changedFieldNames, toContactLog, toContactLogV4 } from './contact-history';
+import { contactToken } from './contact-token';
 import { applyConsentRules } from './contact-consent';
 import { ContactsRepository } from './contacts.repository';
 import { SuppressionHasher } from './suppression-hash';
 import {
+  AddContactActivityDto,
   AnonymisedContactDto,
   BulkContactWriteResultDto,
   BulkItemResultDto,
-  ContactDataDto,
+  ContactActivityAddedDto,
+  ContactDataV4Dto,
   ContactHistoryDto,
+  ContactHistorySearchDto,
   ContactListQueryDto,
   ContactPageDto,
   ContactWriteDto,
@@ -73,6 +79,7 @@ export class ContactsService {
     private readonly contacts: ContactsRepository,
     private readonly fields: FieldsService,
     private readonly hasher: SuppressionHasher,
+    @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
   ) {}
 
   private readonly erasureSteps: ErasureStep[] = [];
@@ -258,16 +265,27 @@ export class ContactsService {
     await this.contacts.deleteSuppressions(em, accountId, removals);
   }
 
-  async getByKey(account: AccountContext, contactKey: string): Promise<ContactDataDto> {
-    const row = await this.contacts.findByKey(account.id, this.readKey(account, contactKey));
-    if (!row) throw new NotFound('Contact', contactKey);
-    return toContactData(row, await this.fields.catalogue(account.id), account.activityDays);
+  /** The contacts holding this key, as the v4 reads answer: an array (several when duplicates share it). */
+  async getByKey(account: AccountContext, contactKey: string, lists: ListValues): Promise<ContactDataV4Dto[]> {
+    const rows = await this.contacts.findAllByKey(account.id, account.uniquenessKey, this.readKey(account, contactKey));
+    if (rows.length === 0) throw new NotFound('Contact', contactKey);
+    return this.toContactDataV4(account, rows, lists);
   }
 
-  async getById(account: AccountContext, id: number): Promise<ContactDataDto> {
+  async getById(account: AccountContext, id: number, lists: ListValues): Promise<ContactDataV4Dto[]> {
     const row = await this.contacts.findById(account.id, id);
     if (!row) throw new NotFound('Contact', id);
-    return toContactData(row, await this.fields.catalogue(account.id), account.activityDays);
+    return this.toContactDataV4(account, [row], lists);
+  }
+
+  private async toContactDataV4(account: AccountContext, rows: ContactRow[], lists: ListValues) {
+    const catalogue = await this.fields.catalogue(account.id);
+    const secret = this.config.secretKey;
+    if (!secret) throw new Error('SECRET_KEY is not configured');
+    return rows.map((row) => ({
+      ...toContactData(row, catalogue, account.activityDays, lists),
+      idEncrypted: contactToken(secret, account.id, Number(row.id)),
+    }));
   }
 
   async deleteByKey(account: AccountContext, contactKey: string): Promise<void> {
@@ -318,16 +336,58 @@ export class ContactsService {
     });
   }
 
+  /** The v4 history: `contactFound` 0 or 1, entries with PascalCase keys. */
   async history(account: AccountContext, contactKey: string, size: number): Promise<ContactHistoryDto> {
+    const found = await this.historyOf(account, contactKey, size);
+    if (!found) return { contactKey, contactFound: 0, records: 0, logs: [] };
+    return { contactKey, contactFound: 1, records: found.records, logs: found.entries.map(toContactLogV4) };
+  }
+
+  /** Carnet's own history search (camelCase entries). */
+  async searchHistory(account: AccountContext, contactKey: string, size: number): Promise<ContactHistorySearchDto> {
+    const found = await this.historyOf(account, contactKey, size);
+    if (!found) return { contactKey, contactFound: false, records: 0, logs: [] };
+    return { contactKey, contactFound: true, records: found.records, logs: found.entries.map(toContactLog) };
+  }
+
+  private async historyOf(account: AccountContext, contactKey: string, size: number) {
     const row = await this.contacts.findByKey(account.id, this.readKey(account, contactKey));
-    if (!row) return { contactKey, contactFound: false, records: 0, logs: [] };
+    if (!row) return undefined;
     const entries = await this.contacts.listHistory(account.id, row.id, size);
-    return {
-      contactKey,
-      contactFound: true,
-      records: await this.contacts.countHistory(account.id, row.id),
-      logs: entries.map(toContactLog),
-    };
+    return { entries, records: await this.contacts.countHistory(account.id, row.id) };
+  }
+
+  /** v4 `POST /contact/history`: records what a sending system reports about a contact, with source `api`. */
+  async addActivity(account: AccountContext, dto: AddContactActivityDto): Promise<ContactActivityAddedDto> {
+    const key = this.readKey(account, dto.contactKey);
+    const entries = dto.logs.map((log, index) => {
+      const when = log.LogDate ?? log.Date;
+      const happenedAt = when === undefined ? new Date() : parseInstant(when);
+      if (!happenedAt) {
+        throw new BadRequest(
+          'InvalidActivityDate',
+          `logs[${index}].LogDate "${when}" is not a date; use UTC yyyy-MM-dd HH:mm:ss or ISO 8601`,
+        );
+      }
+      return {
+        type: log.Type?.trim() || 'activity',
+        object: log.Object ?? '',
+        title: log.Title,
+        source: 'api',
+        operationId: log.OperationId ?? null,
+        happenedAt,
+      };
+    });
+    return this.contacts.transaction(async (em) => {
+      const row = await this.contacts.findByKey(account.id, key, em);
+      if (!row) throw new NotFound('Contact', dto.contactKey);
+      await this.contacts.addHistory(
+        em,
+        account.id,
+        entries.map((entry) => ({ ...entry, contactId: row.id })),
+      );
+      return { contactKey: key, added: entries.length };
+    });
   }
 
   async list(account: AccountContext, query: ContactListQueryDto): Promise<ContactPageDto> {

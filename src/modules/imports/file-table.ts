@@ -4,6 +4,8 @@ import { openImportFile } from './reading/import-file';
 /** A file's rows seen as a table: the header row (if any) and the data rows after it, streamed. */
 export interface FileTable {
   headers: string[];
+  /** The line (or spreadsheet row) the headers were read from; undefined without a header row. */
+  headerLine: number | undefined;
   /** Columns the table has: the header's width, or the first data row's, trailing empty cells left out. */
   width: number;
   /** Width including trailing empty cells (a v4 client may send a matching for those too). */
@@ -32,8 +34,10 @@ export async function openTable(
   let next = await iterator.next();
   for (let skipped = 1; !next.done && skipped < firstLine; skipped++) next = await iterator.next();
   let headers: string[] = [];
+  let headerLine: number | undefined;
   let rawWidth = 0;
   if (hasHeader && !next.done) {
+    headerLine = next.value.line;
     rawWidth = next.value.cells.length;
     headers = next.value.cells.slice(0, widthOf(next.value.cells)).map((h) => h.trim());
     next = await iterator.next();
@@ -51,6 +55,7 @@ export async function openTable(
   }
   return {
     headers,
+    headerLine,
     width: hasHeader ? headers.length : widthOf(firstRow?.cells ?? []),
     rawWidth,
     firstRow,

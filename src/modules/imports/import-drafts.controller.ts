@@ -10,6 +10,7 @@ import {
   ImportDraftCorrectedRowsDto,
   ImportDraftDto,
   ImportDraftValidationDto,
+  PasteImportDraftDto,
   SetImportDraftMatchingsDto,
   UploadImportDraftDto,
   ValidateImportDraftDto,
@@ -32,6 +33,15 @@ export class ImportDraftsController {
   @ApiBody({ type: UploadImportDraftDto })
   uploadImportDraft(@CurrentAccount() account: AccountContext, @UploadedFile() file?: Upload): Promise<ImportDraftDto> {
     return this.drafts.upload(account, file);
+  }
+
+  /** Step 1 without a file: a pasted list of addresses becomes a draft with its matchings set; validate it next. */
+  @Post('pasted')
+  createImportDraftFromText(
+    @CurrentAccount() account: AccountContext,
+    @Body() dto: PasteImportDraftDto,
+  ): Promise<ImportDraftDto> {
+    return this.drafts.fromPastedText(account, dto);
   }
 
   @Get(':id')

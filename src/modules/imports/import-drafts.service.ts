@@ -1,15 +1,26 @@
 import { Interval } from '@nestjs/schedule';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { mkdtemp, rm } from 'node:fs/promises';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  StreamableFile,
+} from '@nestjs/common';
+import { stringify as stringifySync } from 'csv-stringify/sync';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import * as XLSX from '@e965/xlsx';
 import type { AccountContext } from '../../common/auth.decorators';
 import { NotFound } from '../../common/errors';
+import { neutraliseFormula } from '../../common/formula-cells';
 import { HousekeepingTask } from '../../common/housekeeping-task';
 import type { CarnetConfig } from '../../config/configuration';
 import { CARNET_CONFIG } from '../../database/database.module';
 import { GroupsService } from '../contacts/groups.service';
+import { builtinField } from '../fields/builtin-fields';
 import { FieldsService } from '../fields/fields.service';
 import {
   ChooseImportDraftSheetDto,
@@ -21,6 +32,7 @@ import {
   ImportDraftCountsDto,
   ImportDraftDto,
   ImportDraftValidationDto,
+  PasteImportDraftDto,
   SetImportDraftMatchingsDto,
   ValidateImportDraftDto,
 } from './dto/import-draft.dto';
@@ -37,11 +49,14 @@ import type { ImportEncoding } from './reading/encoding';
 import type { Separator } from './reading/separator';
 import { compileMatchings } from './rules/matching-plan';
 import { suggestMatchings } from './rules/header-matching';
+import { importTemplate } from './rules/import-template';
+import { readPastedList } from './rules/pasted-list';
 import { correctedRow as corrected, type CellCorrections } from './rules/corrections';
 import { readImportedRow, type ImportedRow } from './rules/row-reading';
 import { StoredFilesService } from '../files/stored-files.service';
 
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
+const PASTED_FILE_NAME = 'liste-collee.csv';
 const DEFAULT_PAGE = 100;
 
 type Corrections = CellCorrections;
@@ -126,19 +141,74 @@ export class ImportDraftsService implements OnApplicationBootstrap, OnApplicatio
   /** Step 1: inspects the file (refusing unreadable ones), stores it and opens a draft. */
   async upload(account: AccountContext, upload: UploadedFile | undefined): Promise<ImportDraftDto> {
     if (!upload) throw importErrors.missingFile();
+    return toDraftDto(await this.open(account, upload));
+  }
+
+  /** Inspects the file (refusing unreadable ones), stores it and opens a draft on it. */
+  private async open(account: AccountContext, upload: Pick<UploadedFile, 'path' | 'originalname'>) {
     const inspection = await this.inspect(upload);
     const stored = await this.files.store(account.id, upload.originalname, upload.path);
-    const draft = await this.drafts.insert(account.id, {
+    return this.drafts.insert(account.id, {
       fileId: stored.id,
       fileName: upload.originalname,
       fileHash: stored.sha256,
       inspection,
       expiresAt: this.expiry(),
     });
-    return toDraftDto(draft);
   }
 
-  private async inspect(upload: UploadedFile): Promise<FileInspection> {
+  /**
+   * Step 1 from a pasted list: the addresses become a CSV draft (`Adresse e-mail;Prénom;Nom`, bad entries kept) with
+   * its sheet and matchings already chosen, so the caller goes straight to validation and confirmation.
+   */
+  async fromPastedText(account: AccountContext, dto: PasteImportDraftDto): Promise<ImportDraftDto> {
+    const entries = readPastedList(dto.text);
+    if (entries.length === 0) {
+      throw importErrors.badFormField(
+        'text',
+        'no address found: paste addresses one per line or separated by , ; or spaces',
+      );
+    }
+    const matchings = ['email', 'firstname', 'lastname'];
+    const rows = [
+      matchings.map((key) => builtinField(key)!.labelFr),
+      ...entries.map((entry) => [entry.email, entry.firstname, entry.lastname]),
+    ];
+    const directory = await mkdtemp(join(tmpdir(), 'carnet-pasted-'));
+    try {
+      const upload = { path: join(directory, 'file'), originalname: PASTED_FILE_NAME };
+      // The user's own input, read back by the import and kept as its original file like an upload: written as
+      // pasted, since neutralising would change what is validated (`@orange.fr` would read as a valid `'@orange.fr`).
+      await writeFile(upload.path, stringifySync(rows, { delimiter: ';' }));
+      const draft = await this.open(account, upload);
+      const setup: DraftSetup = { headerLine: 1, matchings, constants: [] };
+      return toDraftDto(
+        this.updated(draft.id, await this.drafts.saveSetup(account.id, draft.id, setup, this.expiry())),
+      );
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  }
+
+  /** The example file (seed 001): the account's importable fields as French headers, and one example row. */
+  async template(account: AccountContext, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const { headers, example } = importTemplate(await this.fields.catalogue(account.id));
+    const rows = [headers, example].map((row) => row.map(neutraliseFormula));
+    if (format === 'csv') {
+      return new StreamableFile(Buffer.from(stringifySync(rows, { delimiter: ';', bom: true })), {
+        type: 'text/csv; charset=utf-8',
+        disposition: 'attachment; filename="modele-import-contacts.csv"',
+      });
+    }
+    const book = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(rows), 'Contacts');
+    return new StreamableFile(XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer, {
+      type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      disposition: 'attachment; filename="modele-import-contacts.xlsx"',
+    });
+  }
+
+  private async inspect(upload: Pick<UploadedFile, 'path' | 'originalname'>): Promise<FileInspection> {
     const found = await openImportFile(upload.path, upload.originalname).inspect();
     if (found.kind === 'workbook') {
       return {
@@ -266,7 +336,8 @@ export class ImportDraftsService implements OnApplicationBootstrap, OnApplicatio
     }
     const duplicateOption = dto.duplicateOption ?? 'disallowdupupdate';
     if (duplicateOption === 'allowdup' && !account.allowDuplicates) throw importErrors.duplicatesNotAllowed();
-    if (dto.groupId !== undefined) await this.groups.get(account.id, dto.groupId);
+    const groupIds = [...new Set([...(dto.groupId !== undefined ? [dto.groupId] : []), ...(dto.groupIds ?? [])])];
+    for (const groupId of groupIds) await this.groups.get(account.id, groupId);
     const sheet = this.pickSheet(draft.inspection, setup.sheet);
     const table = await this.previewTable(sheet, setup.headerLine);
     // Fields may have changed since the matchings were set.
@@ -280,7 +351,8 @@ export class ImportDraftsService implements OnApplicationBootstrap, OnApplicatio
       duplicateOption,
       matchings: setup.matchings,
       constants: setup.constants,
-      groupId: dto.groupId,
+      groupIds,
+      ...(dto.unsubscribe?.email || dto.unsubscribe?.sms ? { unsubscribe: { ...dto.unsubscribe } } : {}),
       welcomeMessages: dto.welcomeMessages ?? false,
       headers: table.headers,
     };

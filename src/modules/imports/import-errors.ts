@@ -30,6 +30,13 @@ export const importErrors = {
       'ImportKeyNotMatched',
       `No column is matched to ${key}, this account's uniqueness key; match the column holding it`,
     ),
+  headerReadsAsData: (line: number, column: number, cell: string, reading: string) =>
+    new BadRequest(
+      'HeaderReadsAsData',
+      `Line ${line} is read as the header, but its column ${column} ("${cell}") is ${reading}: it is a contact, and would be lost. ` +
+        'Lower firstLine to the line holding the column names (the guided import: headerLine), or send firstLineAsHeader=false if the file has none',
+      [{ field: 'firstLine', message: `line ${line} holds data`, line, column }],
+    ),
   duplicatesNotAllowed: () =>
     new BadRequest(
       'DuplicatesNotAllowed',

@@ -31,7 +31,9 @@ import { openImportTable, type FileTable } from './file-table';
 import { importErrors } from './import-errors';
 import { toImportDto, toPurgeDto } from './import-views';
 import { ImportsRepository, type CounterDelta, type OperationRow, type Rejection } from './imports.repository';
+import { everyoneGroups } from './import-settings';
 import { compileMatchings, type MatchingPlan } from './rules/matching-plan';
+import { unsubscribeColumns, unsubscribeNote } from './rules/unsubscribe-all';
 import { correctedRow } from './rules/corrections';
 import { readImportedRow, type ImportedRow, type RowContext } from './rules/row-reading';
 import { RowReadingThread } from './row-reading-thread';
@@ -288,6 +290,8 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
     const incoming: IncomingContact[] = [];
     const byKey = new Map<string, IncomingContact>();
     const allowDuplicates = settings.duplicateOption === 'allowdup';
+    const unsubscribed = unsubscribeColumns(settings.unsubscribe, operation.id);
+    const unsubscribing = Object.keys(unsubscribed).length > 0;
     for (const row of rows) {
       if (!row.accepted || !row.key) {
         delta.lineError++;
@@ -303,6 +307,7 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
       }
       // The row itself is the contact written (its objects are this batch's own): no copy per row.
       const contact: IncomingContact = row as ImportedRow & { key: string };
+      if (unsubscribing) Object.assign(contact.columns, unsubscribed);
       if (allowDuplicates) {
         incoming.push(contact);
         continue;
@@ -324,7 +329,8 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap, OnApp
           const outcome = await this.batches.importBatch(em, account, incoming, {
             operationId: operation.id,
             mode: BATCH_MODE[settings.duplicateOption],
-            groupId: settings.groupId,
+            groupIds: everyoneGroups(settings),
+            note: unsubscribeNote(settings.unsubscribe),
             now: new Date(),
           });
           const committed = { ...delta, lineKeptOptOut: outcome.keptOptOut };

@@ -25,8 +25,12 @@ export interface ImportSettings {
   /** One entry per file column: a built-in key, a custom field id, `groups`, or `''`. */
   matchings: string[];
   constants: ConstantValue[];
-  /** A group every imported contact joins (guided flow). */
+  /** A group every imported contact joins (operations recorded before `groupIds`). */
   groupId?: number;
+  /** Groups every imported contact joins (guided flow's confirmation, v4 `groups` form field). */
+  groupIds?: number[];
+  /** Opt-ins set on every imported row, whatever the file says ("unsubscribe everyone in the file"). */
+  unsubscribe?: ImportUnsubscribe;
   /** Whether the import may trigger welcome messages (recorded for the sending side). */
   welcomeMessages?: boolean;
   /** Cell corrections from the guided flow, by file line then 0-based column. */
@@ -42,6 +46,19 @@ export const readingOptions = (settings: ImportSettings): ImportFileOptions => (
   encoding: settings.encoding as ImportEncoding,
   separator: settings.separator as Separator | undefined,
 });
+
+export const OPT_OUTS = ['no', 'blocklist'] as const;
+export type OptOut = (typeof OPT_OUTS)[number];
+
+/** Per channel, the opt-out every contact of the file gets. */
+export interface ImportUnsubscribe {
+  email?: OptOut;
+  sms?: OptOut;
+}
+
+/** The groups an operation's contacts all join, whichever way the settings were recorded. */
+export const everyoneGroups = (settings: ImportSettings): number[] =>
+  settings.groupIds ?? (settings.groupId !== undefined ? [settings.groupId] : []);
 
 export interface ConsentRecord {
   confirmedBy: string;

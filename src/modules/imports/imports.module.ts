@@ -10,6 +10,7 @@ import { FieldsModule } from '../fields/fields.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { FilesModule } from '../files/files.module';
 import { ImportDraftsController } from './import-drafts.controller';
+import { ImportTemplateController } from './import-template.controller';
 import { ImportDraftsRepository } from './import-drafts.repository';
 import { ImportDraftsService } from './import-drafts.service';
 import { ImportRunner } from './import-runner';
@@ -32,7 +33,7 @@ import { ImportsService } from './imports.service';
       }),
     }),
   ],
-  controllers: [ImportsController, ImportDraftsController],
+  controllers: [ImportsController, ImportDraftsController, ImportTemplateController],
   providers: [ImportsRepository, ImportsService, ImportRunner, ImportDraftsRepository, ImportDraftsService],
   exports: [ImportsService],
 })

@@ -20,6 +20,7 @@ import { ContactsService, type ErasedContact } from '../contacts/contacts.servic
 import { NotFound } from '../../common/errors';
 import { neutraliseFormula } from '../../common/formula-cells';
 import type { FieldCatalogue } from '../fields/field-catalogue';
+import { GroupsService } from '../contacts/groups.service';
 import { FieldsService } from '../fields/fields.service';
 import { openImportTable, type FileTable } from './file-table';
 import { importErrors } from './import-errors';
@@ -36,6 +37,7 @@ import { readEncodingName } from './reading/encoding';
 import { readDelimitedFormat } from './reading/delimited-reader';
 import { importFileKind } from './reading/import-file';
 import { readSeparator } from './reading/separator';
+import { headerCellAsData } from './rules/header-as-data';
 import { compileMatchings, plansBuiltin, type MatchingPlan } from './rules/matching-plan';
 import { StoredFilesService } from '../files/stored-files.service';
 
@@ -46,17 +48,20 @@ export type UploadedFile = Express.Multer.File;
  * account's uniqueness key matched (SPEC §10). Shared by the mirrored call and the guided flow.
  */
 export function verifyMatchings(
-  table: Pick<FileTable, 'width' | 'rawWidth' | 'headers' | 'firstRow'>,
+  table: Pick<FileTable, 'width' | 'rawWidth' | 'headers' | 'headerLine' | 'firstRow'>,
   matchings: readonly string[],
   constants: readonly ConstantValue[],
   catalogue: FieldCatalogue,
-  account: Pick<AccountContext, 'uniquenessKey'>,
+  account: Pick<AccountContext, 'uniquenessKey' | 'defaultCountry'>,
 ): MatchingPlan {
   if (!table.firstRow) throw importErrors.noDataRow();
   const count = matchings.length;
   if (count !== table.width && count !== table.rawWidth) throw importErrors.columnCountMismatch(table.width, count);
   const plan = compileMatchings(matchings, table.headers, catalogue, constants);
   if (!plansBuiltin(plan, account.uniquenessKey)) throw importErrors.keyNotMatched(account.uniquenessKey);
+  const asData =
+    table.headerLine === undefined ? undefined : headerCellAsData(plan, table.headers, account.defaultCountry);
+  if (asData) throw importErrors.headerReadsAsData(table.headerLine!, asData.column, asData.cell, asData.reading);
   return plan;
 }
 
@@ -84,6 +89,7 @@ export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnA
     private readonly imports: ImportsRepository,
     private readonly files: StoredFilesService,
     private readonly fields: FieldsService,
+    private readonly groups: GroupsService,
     private readonly runner: ImportRunner,
     private readonly contacts: ContactsService,
     @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
@@ -133,6 +139,8 @@ export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnA
     if (!upload) throw importErrors.missingFile();
     const duplicateOption = form.duplicateOption ?? 'disallowdupupdate';
     if (duplicateOption === 'allowdup' && !account.allowDuplicates) throw importErrors.duplicatesNotAllowed();
+    const groupIds = [...new Set(form.groups ?? [])];
+    for (const groupId of groupIds) await this.groups.get(account.id, groupId);
     const settings: ImportSettings = {
       ...(await readingSettings(form, upload)),
       firstLine: form.firstLine ?? 1,
@@ -140,6 +148,7 @@ export class ImportsService implements OnModuleInit, OnApplicationBootstrap, OnA
       duplicateOption,
       matchings: form.matchings,
       constants: [],
+      ...(groupIds.length > 0 ? { groupIds } : {}),
     };
     settings.headers = await this.checkMatchings(account, settings, upload);
     const row = await this.receive(account, 'import', form.name, settings, upload);

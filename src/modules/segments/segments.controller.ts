@@ -11,6 +11,7 @@ import {
   SegmentCountDto,
   SegmentDto,
   SegmentWriteDto,
+  V4SegmentAnswerDto,
   V4SegmentDto,
   V4SegmentUpdateDto,
 } from './dto/segment.dto';
@@ -110,7 +111,7 @@ export class V4SegmentsController {
   constructor(private readonly segments: SegmentsService) {}
 
   @Get()
-  getAllSegments(@CurrentAccount() account: AccountContext): Promise<V4SegmentDto[]> {
+  getAllSegments(@CurrentAccount() account: AccountContext): Promise<V4SegmentAnswerDto[]> {
     return this.segments.listV4(account);
   }
 
@@ -124,17 +125,20 @@ export class V4SegmentsController {
   }
 
   @Get(':id')
-  getV4Segment(@CurrentAccount() account: AccountContext, @Param('id', idParam) id: number): Promise<V4SegmentDto> {
+  getV4Segment(
+    @CurrentAccount() account: AccountContext,
+    @Param('id', idParam) id: number,
+  ): Promise<V4SegmentAnswerDto> {
     return this.segments.getV4(account, id);
   }
 
   @Post()
-  postSegment(@CurrentAccount() account: AccountContext, @Body() dto: V4SegmentDto): Promise<V4SegmentDto> {
+  postSegment(@CurrentAccount() account: AccountContext, @Body() dto: V4SegmentDto): Promise<V4SegmentAnswerDto> {
     return this.segments.createV4(account, dto);
   }
 
   @Put()
-  putSegment(@CurrentAccount() account: AccountContext, @Body() dto: V4SegmentUpdateDto): Promise<V4SegmentDto> {
+  putSegment(@CurrentAccount() account: AccountContext, @Body() dto: V4SegmentUpdateDto): Promise<V4SegmentAnswerDto> {
     return this.segments.updateV4(account, dto);
   }
 

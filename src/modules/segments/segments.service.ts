@@ -27,6 +27,7 @@ import {
   SegmentCountDto,
   SegmentDto,
   SegmentWriteDto,
+  V4SegmentAnswerDto,
   V4SegmentDto,
   V4SegmentUpdateDto,
 } from './dto/segment.dto';
@@ -177,15 +178,15 @@ export class SegmentsService {
 
   // ——— v4 mirror ———
 
-  async listV4(account: AccountContext): Promise<V4SegmentDto[]> {
+  async listV4(account: AccountContext): Promise<V4SegmentAnswerDto[]> {
     return (await this.segments.list(account.id)).map(toV4Segment);
   }
 
-  async getV4(account: AccountContext, id: number): Promise<V4SegmentDto> {
+  async getV4(account: AccountContext, id: number): Promise<V4SegmentAnswerDto> {
     return toV4Segment(await this.mustFind(account.id, id));
   }
 
-  async createV4(account: AccountContext, dto: V4SegmentDto): Promise<V4SegmentDto> {
+  async createV4(account: AccountContext, dto: V4SegmentDto): Promise<V4SegmentAnswerDto> {
     const created = await this.create(
       account,
       { name: dto.name, description: dto.description, tree: fromDetails(dto) },
@@ -194,7 +195,7 @@ export class SegmentsService {
     return this.getV4(account, created.id);
   }
 
-  async updateV4(account: AccountContext, dto: V4SegmentUpdateDto): Promise<V4SegmentDto> {
+  async updateV4(account: AccountContext, dto: V4SegmentUpdateDto): Promise<V4SegmentAnswerDto> {
     await this.update(
       account,
       dto.id,
@@ -294,7 +295,7 @@ export function toSegmentDto(row: SegmentRow): SegmentDto {
 }
 
 /** The v4 `Segment` as the v4 client reads it. */
-export function toV4Segment(row: SegmentRow): V4SegmentDto & { id: number } {
+export function toV4Segment(row: SegmentRow): V4SegmentAnswerDto {
   return {
     id: row.id,
     name: row.name,

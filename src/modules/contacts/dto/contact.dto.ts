@@ -2,6 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ErrorDetailDto } from '../../../common/error.dto';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsDateString,
@@ -12,17 +14,25 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsScalar } from '../../../common/validation';
+import { IsFieldId, IsScalar } from '../../../common/validation';
 
 export class ContactAttributeInputDto {
-  /** A built-in key (`firstname`, `email`…) or a custom field id as a string. */
-  @IsString()
-  @IsNotEmpty()
-  fieldName: string;
+  /** The field, as v4 documents it: a built-in key or a custom field id. Wins over `fieldName` when both are sent. */
+  @IsOptional()
+  @IsFieldId()
+  @ApiProperty({ required: false, oneOf: [{ type: 'string' }, { type: 'integer' }] })
+  id?: string | number;
 
-  /** Multi-select values as comma-separated value ids; empty or null clears the value. */
+  /** A built-in key (`firstname`, `email`…) or a custom field id as a string; required when `id` is not sent. */
+  @ValidateIf((attribute: ContactAttributeInputDto) => attribute.id === undefined || attribute.id === null)
+  @IsString({ message: 'each attribute names its field in fieldName or id' })
+  @IsNotEmpty()
+  fieldName?: string;
+
+  /** List values as comma-separated value ids or value texts; empty or null clears the value. */
   @IsOptional()
   @IsScalar()
   @ApiProperty({
@@ -87,18 +97,27 @@ export class BulkContactWriteResultDto {
 }
 
 export class ContactAttributeDto {
-  /** The custom field id; null for a built-in field. */
-  @ApiProperty({ type: Number, nullable: true })
-  id: number | null;
+  /** The field: a built-in key (`firstname`) or a custom field id as a string (`"12"`), as v4 names it. */
+  id: string;
+  /** The same as `id`. */
   fieldName: string;
+  /** As text; list values as value texts (`attribute` reads) or value ids (`attributevalueid` reads), comma-separated. */
   fieldValue: string;
 }
 
 export class ContactDataDto {
+  @ApiProperty({ type: 'integer' })
   id: number;
+  /** Null for a copy added while duplicates are allowed, and for an anonymised contact. */
   @ApiProperty({ type: String, nullable: true })
   contactKey: string | null;
   attributes: ContactAttributeDto[];
+}
+
+/** A contact as the v4 reads answer it (`ContactData`). */
+export class ContactDataV4Dto extends ContactDataDto {
+  /** An opaque token standing for the contact, for links that must not show its id. */
+  idEncrypted: string;
 }
 
 export class ContactListQueryDto {
@@ -154,9 +173,10 @@ export class ContactHistoryQueryDto {
   size?: number;
 }
 
+/** A history entry as Carnet's own paths show it (personal data export, history search). */
 export class ContactLogDto {
   id: number;
-  /** creation, update, group, anonymisation, event… */
+  /** creation, update, group, anonymisation, event, or what an API caller recorded… */
   type: string;
   /** The fields or group concerned. */
   object: string;
@@ -171,12 +191,104 @@ export class ContactLogDto {
   logDate: string;
 }
 
+/** A history entry as the v4 client reads it (`ContactLog`): keys in PascalCase. */
+export class ContactLogV4Dto {
+  @ApiProperty({ type: 'integer' })
+  Id: number;
+  /** creation, update, group, anonymisation, event, or the `Type` an API caller recorded. */
+  Type: string;
+  /** The fields or group concerned, or the `Object` an API caller recorded. */
+  Object: string;
+  Title: string;
+  /** UTC `yyyy-MM-dd HH:mm:ss` when it happened. */
+  Date: string;
+  /** Where the change came from: api, import, event. */
+  Group: string;
+  /** The import, or the operation an API caller named; 0 when there is none. */
+  @ApiProperty({ type: 'integer' })
+  OperationId: number;
+  /** UTC `yyyy-MM-dd HH:mm:ss` when it was recorded. */
+  LogDate: string;
+}
+
+/** The v4 history of a contact. */
 export class ContactHistoryDto {
   contactKey: string;
-  contactFound: boolean;
+  /** 1 when the contact exists, else 0. */
+  @ApiProperty({ type: 'integer' })
+  contactFound: number;
   /** Total number of history entries of the contact. */
+  @ApiProperty({ type: 'integer' })
+  records: number;
+  logs: ContactLogV4Dto[];
+}
+
+/** Carnet's history search answer (camelCase entries). */
+export class ContactHistorySearchDto {
+  contactKey: string;
+  contactFound: boolean;
+  @ApiProperty({ type: 'integer' })
   records: number;
   logs: ContactLogDto[];
+}
+
+/** One activity a sending system reports ("opened newsletter 42"). */
+export class ContactActivityDto {
+  /** What happened (`open`, `click`, `send`…). Default `activity`. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  Type?: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  Title: string;
+
+  /** What it concerns (a campaign's subject…). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  Object?: string;
+
+  /** The sending system's operation (campaign) id. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @ApiProperty({ type: 'integer', required: false })
+  OperationId?: number;
+
+  /** When it happened: UTC `yyyy-MM-dd HH:mm:ss` or ISO 8601. Default now. */
+  @IsOptional()
+  @IsString()
+  LogDate?: string;
+
+  /** Accepted in place of `LogDate` when that is absent. */
+  @IsOptional()
+  @IsString()
+  Date?: string;
+}
+
+/** `POST /contact/history`: activities to add to a contact's history (v4 `ContactHistory` with `logs`). */
+export class AddContactActivityDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(320)
+  contactKey: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => ContactActivityDto)
+  logs: ContactActivityDto[];
+}
+
+export class ContactActivityAddedDto {
+  contactKey: string;
+  /** Entries added to the contact's history. */
+  added: number;
 }
 
 export class AnonymisedContactDto {

@@ -121,6 +121,7 @@ export class CreateExportDto extends ExportContentDto {
 
 /** `ExportOperation` (v4), with Carnet's additions. */
 export class ExportOperationDto {
+  @ApiProperty({ type: 'integer' })
   Id: number;
   Name: string;
   /** UTC `yyyy-MM-dd HH:mm:ss`. */
@@ -130,6 +131,7 @@ export class ExportOperationDto {
   /** The zip to download (v4 path). */
   Link: string;
   /** Contacts in the export's snapshot: the file's rows (0 until counted). */
+  @ApiProperty({ type: 'integer' })
   TotalContact: number;
   /** Rows written so far. */
   RowsWritten: number;

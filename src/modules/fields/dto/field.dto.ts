@@ -3,6 +3,7 @@ import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'c
 import { CUSTOM_FIELD_FORMATS, CustomFieldFormat } from '../custom-field.entity';
 
 export class FieldDto {
+  @ApiProperty({ type: 'integer' })
   id: number;
   /** UTC `yyyy-MM-dd HH:mm:ss`. */
   creationDate: string;
@@ -40,6 +41,7 @@ export class CreateFieldDto {
 
 export class UpdateFieldDto {
   @IsInt()
+  @ApiProperty({ type: 'integer' })
   id: number;
 
   @IsOptional()
@@ -65,9 +67,11 @@ export class UpdateFieldDto {
 }
 
 export class FieldValueDto {
+  @ApiProperty({ type: 'integer' })
   id: number;
   creationDate: string;
   /** 1-based position of the value in its list. */
+  @ApiProperty({ type: 'integer' })
   index: number;
   text: string;
 }
@@ -82,11 +86,13 @@ export class CreateFieldValueDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @ApiProperty({ type: 'integer', required: false })
   index?: number;
 }
 
 export class UpdateFieldValueDto {
   @IsInt()
+  @ApiProperty({ type: 'integer' })
   id: number;
 
   @IsOptional()
@@ -98,6 +104,7 @@ export class UpdateFieldValueDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @ApiProperty({ type: 'integer', required: false })
   index?: number;
 }
 

@@ -14,13 +14,31 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { DUPLICATE_OPTIONS, type DuplicateOption } from '../import-settings';
+import { DUPLICATE_OPTIONS, OPT_OUTS, type DuplicateOption, type OptOut } from '../import-settings';
 
 /** Step 1 (multipart/form-data). */
 export class UploadImportDraftDto {
   /** The .csv, .txt, .xlsx or .xls file. */
   @ApiProperty({ type: 'string', format: 'binary' })
   file: unknown;
+}
+
+/** Step 1, without a file: a pasted list of addresses (seed 004 "collez la liste des emails"). */
+export class PasteImportDraftDto {
+  /** Addresses one per line or separated by commas, semicolons or spaces, each optionally `Name <address>`. */
+  @IsString()
+  @MaxLength(5_000_000)
+  text: string;
+}
+
+export const TEMPLATE_FORMATS = ['csv', 'xlsx'] as const;
+
+export class ImportTemplateQueryDto {
+  /** `csv` (UTF-8 with BOM, `;`-separated, the default) or `xlsx`. */
+  @IsOptional()
+  @IsIn(TEMPLATE_FORMATS)
+  @ApiProperty({ required: false, enum: TEMPLATE_FORMATS })
+  format?: (typeof TEMPLATE_FORMATS)[number];
 }
 
 /** One record of the file, as text cells. */
@@ -232,6 +250,19 @@ export class ImportDraftCorrectedRowsDto {
   rows: ImportDraftCheckedRowDto[];
 }
 
+/** Per channel, the opt-out every contact of the file gets. */
+export class ImportUnsubscribeDto {
+  @IsOptional()
+  @IsIn(OPT_OUTS)
+  @ApiProperty({ required: false, enum: OPT_OUTS })
+  email?: OptOut;
+
+  @IsOptional()
+  @IsIn(OPT_OUTS)
+  @ApiProperty({ required: false, enum: OPT_OUTS })
+  sms?: OptOut;
+}
+
 /** Step 4. */
 export class ConfirmImportDraftDto {
   /** Must be true: the sender confirms it holds proof of consent for every contact of the file. */
@@ -239,11 +270,28 @@ export class ConfirmImportDraftDto {
   @IsBoolean()
   consent?: boolean;
 
-  /** A group every imported contact joins. */
+  /** A group every imported contact joins (kept for callers written before `groupIds`). */
   @IsOptional()
   @IsInt()
   @Min(1)
   groupId?: number;
+
+  /** Groups every imported contact joins ("Ajouter aux listes"), existing ones, by id. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  groupIds?: number[];
+
+  /**
+   * "Unsubscribe everyone in the file" (e.g. a block list from another system): the opt-in every row gets, per
+   * channel, whatever the file says; recorded in each contact's history.
+   */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ImportUnsubscribeDto)
+  unsubscribe?: ImportUnsubscribeDto;
 
   /** Whether the import may trigger welcome messages. Default false. */
   @IsOptional()

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { OptionalFormBoolean } from '../../../common/validation';
 import { DUPLICATE_OPTIONS, type DuplicateOption } from '../import-settings';
 
@@ -18,6 +18,23 @@ function readMatchings({ value }: { value: unknown }): unknown {
     return parse(value[0]);
   }
   return value;
+}
+
+/** `groups` as a form sends it: a JSON array, comma-separated ids, or the field repeated. */
+function readGroupIds({ value }: { value: unknown }): unknown {
+  const parts = (Array.isArray(value) ? value : [value]).flatMap((part): unknown[] => {
+    if (typeof part !== 'string') return [part];
+    const text = part.trim();
+    if (text.startsWith('[')) {
+      try {
+        return JSON.parse(text) as unknown[];
+      } catch {
+        return [text];
+      }
+    }
+    return text === '' ? [] : text.split(',').map((p) => p.trim());
+  });
+  return parts.map((part) => (typeof part === 'string' && /^\d+$/.test(part) ? Number(part) : part));
 }
 
 /** Form fields shared by imports and purges (multipart/form-data). */
@@ -76,6 +93,16 @@ export class ImportFormDto extends FileFormDto {
   @IsString({ each: true, message: 'each matching must be a string: a built-in key, a custom field id or ""' })
   @ApiProperty({ type: 'string', description: 'JSON array, e.g. ["email","firstname","","12"]' })
   matchings: string[];
+
+  /** Existing groups every imported contact joins, by id: a JSON array (`[3,8]`) or comma-separated (`3,8`). */
+  @IsOptional()
+  @Transform(readGroupIds)
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsInt({ each: true, message: 'groups must list group ids, e.g. [3,8] or 3,8' })
+  @Min(1, { each: true })
+  @ApiProperty({ required: false, type: 'string', description: 'Group ids: JSON array or comma-separated, e.g. 3,8' })
+  groups?: number[];
 }
 
 export class PurgeFormDto extends FileFormDto {
@@ -89,6 +116,7 @@ export class PurgeFormDto extends FileFormDto {
 
 /** An import as the v4 API shows it. */
 export class ImportOperationDto {
+  @ApiProperty({ type: 'integer' })
   Id: number;
   Name: string;
   /** UTC, `yyyy-MM-dd HH:mm:ss`. */
@@ -97,15 +125,23 @@ export class ImportOperationDto {
   Status: string;
   /** URL of the archive holding the original file and the error report. */
   Link: string;
+  @ApiProperty({ type: 'integer' })
   LineRead: number;
+  @ApiProperty({ type: 'integer' })
   LineDuplicate: number;
+  @ApiProperty({ type: 'integer' })
   LineAdd: number;
+  @ApiProperty({ type: 'integer' })
   LineUpdate: number;
+  @ApiProperty({ type: 'integer' })
   LineImport: number;
+  @ApiProperty({ type: 'integer' })
   LineError: number;
   /** Contacts whose opt-out or hard status the file could not undo. */
+  @ApiProperty({ type: 'integer' })
   LineKeptOptOut: number;
   /** Data rows in the file, when known (guided flow). */
+  @ApiProperty({ type: 'integer', nullable: true })
   LineTotal: number | null;
   /** UTC end time, once done, failed or cancelled. */
   EndDate: string | null;
@@ -115,17 +151,23 @@ export class ImportOperationDto {
 
 /** A purge: the contacts whose key a file lists are deleted (suppression records kept). */
 export class PurgeOperationDto {
+  @ApiProperty({ type: 'integer' })
   Id: number;
   Name: string;
   StartDate: string;
   @ApiProperty({ enum: ['pending', 'running', 'done', 'failed', 'cancelled'] })
   Status: string;
   Link: string;
+  @ApiProperty({ type: 'integer' })
   LineRead: number;
+  @ApiProperty({ type: 'integer' })
   LineDelete: number;
   /** Keys not found in the base. */
+  @ApiProperty({ type: 'integer' })
   LineNotFound: number;
+  @ApiProperty({ type: 'integer' })
   LineDuplicate: number;
+  @ApiProperty({ type: 'integer' })
   LineError: number;
   EndDate: string | null;
   Failure: string | null;

@@ -182,6 +182,7 @@ export class CriteriaCatalogueDto {
 export class V4SegmentDto {
   @IsOptional()
   @IsInt()
+  @ApiProperty({ type: 'integer', required: false })
   id?: number;
 
   @IsString()
@@ -212,5 +213,20 @@ export class V4SegmentDto {
 
 export class V4SegmentUpdateDto extends V4SegmentDto {
   @IsInt()
+  @ApiProperty({ type: 'integer' })
   declare id: number;
+}
+
+/** A segment as the v4 reads answer it: every key of the v4 `Segment` model, always present. */
+export class V4SegmentAnswerDto {
+  @ApiProperty({ type: 'integer' })
+  id: number;
+  name: string;
+  description: string;
+  /** UTC `yyyy-MM-dd HH:mm:ss`. */
+  creationDate: string;
+  /** `union` or `intersection`. */
+  mode: string;
+  /** The criteria as JSON text. */
+  details: string;
 }
