@@ -84,7 +84,7 @@ describeWithSftpServer('scheduled SFTP imports against OpenSSH', () => {
       'SELECT secret FROM sftp_connection WHERE id = $1',
       [connectionId],
     );
-    expect(row.secret).toMatch(/^v1:/);
+    expect(row.secret).toMatch(/^v1\./);
     expect(row.secret).not.toContain(server.password);
     // Another account does not see it.
     expect((await getSftpConnection({ client: client(other), path: { id: connectionId } })).response.status).toBe(404);
