@@ -7,10 +7,13 @@ import { startTestApp, TestAccount, TestApp } from './harness';
 import { csv, importSchedule, passwordConnection, runFinished, savedMapping } from './scheduler-helpers';
 import { describeWithSftpServer, SftpTestServer, startSftpServer } from './sftp-server';
 
-/** Two app instances on one database need a shared PostgreSQL: the embedded one belongs to a single process. */
+/**
+ * Two app instances on one database need a shared PostgreSQL: the embedded one belongs to a single process. On the
+ * embedded pass this suite is skipped with that reason; CI's real-PostgreSQL pass runs it (and fails it when sshd
+ * is missing, like every SFTP suite).
+ */
 const shared = process.env.DATABASE_URL ? describeWithSftpServer : describe.skip;
 if (!process.env.DATABASE_URL) {
-  if (process.env.CI === 'true') throw new Error('the two-instance scheduler suite needs DATABASE_URL under CI');
   console.warn('SKIPPED two app instances, one SFTP drop: needs DATABASE_URL (a PostgreSQL both instances share)');
 }
 
