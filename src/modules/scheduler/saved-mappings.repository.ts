@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { violated } from './pg-error';
+import { violated } from '../../common/unique-violation';
 import type { SavedMapping } from './saved-mapping.entity';
 
 export type MappingRow = Omit<SavedMapping, 'account'>;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { violated } from './pg-error';
+import { violated } from '../../common/unique-violation';
 import type { RemoteEntry } from './remote-files';
 import type { RunFile, RunStatus, Schedule, ScheduleRun } from './schedule.entity';
 
